@@ -264,10 +264,9 @@ pub fn diff(args: DiffArgs) -> Result<ExitCode> {
     }
     let input = timings.time("load_ms", || load(&args.input))?;
     let result = timings.time("diff_ms", || -> Result<AnyArray> {
-        let dtype = [&prepend, &append]
-            .into_iter()
-            .flatten()
-            .fold(input.dtype(), |t, b| promote(t, b.dtype()));
+        // numpy returns the input itself for n = 0, before joining prepend/append.
+        let joined = [&prepend, &append].into_iter().flatten().filter(|_| n > 0);
+        let dtype = joined.fold(input.dtype(), |t, b| promote(t, b.dtype()));
         let a = input.to_dtype(dtype);
         let pre = prepend.map(|p| p.to_dtype(dtype));
         let app = append.map(|p| p.to_dtype(dtype));
