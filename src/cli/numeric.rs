@@ -33,7 +33,12 @@ pub struct GradientArgs {
 
     /// The axes to differentiate along, comma-separated; negative counts from the end.
     /// [default: all axes]
-    #[arg(long, value_name = "A[,B...]", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "A[,B...]",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     axis: Option<Vec<isize>>,
 
     /// The accuracy order of the one-sided differences at the edges: 1 or 2.
