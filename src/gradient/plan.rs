@@ -94,7 +94,7 @@ fn steps<C: Float>(x: &[C]) -> Steps<C> {
 
 /// The stencil for coordinates of type `C`; `wide` when `C` widens the input type `T`.
 fn coordinate_stencil<T: Float, C: Float>(x: &[C], edge_order: usize) -> Stencil<T> {
-    let wide = C::NAME == "float64" && T::NAME == "float32";
+    let wide = C::SIZE > T::SIZE;
     match (steps(x), wide) {
         (Steps::Uniform(h), false) => Stencil::Native(stencil::uniform(h, edge_order)),
         (Steps::Uniform(h), true) => Stencil::Wide(stencil::uniform(h, edge_order)),
