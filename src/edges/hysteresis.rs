@@ -138,7 +138,7 @@ pub fn hysteresis(magnitude: ArrayView2<'_, f32>, low: f32, high: f32) -> Array2
 /// ```
 /// use edgegrad::edges::{hysteresis::auto_levels, threshold::MagnitudeHistogram};
 /// let mut h = MagnitudeHistogram::new();
-/// h.add(&[0.0, 0.01, 0.02, 0.4, 0.5]);
+/// h.add(&[0.0, 0.01, 0.02, 0.4, 0.5], &[0.0; 5]);
 /// let (low, high) = auto_levels(&h);
 /// assert!(0.02 <= high && high < 0.4 && low == high / 2.0);
 /// ```

@@ -180,11 +180,11 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
             );
     }
 
-    /// Folds `add(acc, magnitudes)` over every row's magnitudes, bands in parallel.
-    fn fold_magnitudes<A: Send>(
+    /// Folds `add(acc, dx, dy)` over every row's derivatives, bands in parallel.
+    fn fold_derivatives<A: Send>(
         &self,
         init: impl Fn() -> A + Sync + Send,
-        add: impl Fn(&mut A, &[f32]) + Sync + Send,
+        add: impl Fn(&mut A, &[f32], &[f32]) + Sync + Send,
         merge: impl Fn(A, A) -> A + Sync + Send,
     ) -> A {
         (0..self.count())
@@ -193,8 +193,8 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
                 || (Worker::new(self.kernel, self.plane), init()),
                 |(mut w, mut acc), b| {
                     for y in self.band_range(b) {
-                        w.full_row(y);
-                        add(&mut acc, &w.m[y % 3]);
+                        let (dx, dy) = w.derivatives(y);
+                        add(&mut acc, dx, dy);
                     }
                     (w, acc)
                 },
@@ -204,9 +204,9 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
     }
 
     fn histogram(&self) -> MagnitudeHistogram {
-        self.fold_magnitudes(
+        self.fold_derivatives(
             MagnitudeHistogram::new,
-            |h, m| h.add(m),
+            |h, x, y| h.add(x, y),
             MagnitudeHistogram::merge,
         )
     }
@@ -221,7 +221,11 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
                 match self.histogram().percent(p, pixels) {
                     PercentLevel::Level(t) => t,
                     PercentLevel::Refine(r) => self
-                        .fold_magnitudes(|| r.empty(), |acc, m| acc.add(m), Refinement::merge)
+                        .fold_derivatives(
+                            || r.empty(),
+                            |acc, x, y| acc.add(x, y),
+                            Refinement::merge,
+                        )
                         .level(),
                 }
             }

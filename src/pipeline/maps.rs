@@ -32,7 +32,7 @@ pub(super) fn run(
             let cols = m.ncols();
             match pipeline.rule {
                 EdgeRule::Threshold(t) => {
-                    threshold = level(&t, m.view());
+                    threshold = level(&t, dx.view(), dy.view());
                     if pipeline.thin {
                         suppress(m.view(), dx.view(), dy.view(), |v| {
                             if v > threshold {
@@ -56,7 +56,8 @@ pub(super) fn run(
                     }
                 }
                 EdgeRule::Hysteresis(given) => {
-                    let (low, high) = given.unwrap_or_else(|| auto_levels(&histogram(m.view())));
+                    let (low, high) =
+                        given.unwrap_or_else(|| auto_levels(&histogram(dx.view(), dy.view())));
                     threshold = high;
                     levels = Some((low, high));
                     let mut out = if pipeline.thin {
