@@ -10,7 +10,9 @@
 use rayon::prelude::*;
 
 use super::{band_rows, Detection, EdgeRule, Pipeline};
-use crate::edges::hysteresis::{auto_levels, class, class_row_squared, connect};
+use crate::edges::hysteresis::{
+    class, class_row_squared, connect, connect_classified, count_codes, LevelCodes, STRONG, WEAK,
+};
 use crate::edges::magnitude::{magnitude_row, mask_row, squared_level};
 use crate::edges::nms::suppress_row;
 use crate::edges::threshold::{MagnitudeHistogram, PercentLevel, Refinement, Threshold};
@@ -20,7 +22,8 @@ use crate::plane::{with_plane, Plane, Sample};
 use crate::timings::Timings;
 
 pub(super) fn run(pipeline: &Pipeline, luma: LumaView<'_>, timings: &mut Timings) -> Detection {
-    with_plane!(luma, |plane| run_plane(pipeline, plane, timings))
+    let codes = LevelCodes::new(super::magnitude_top(&luma));
+    with_plane!(luma, |plane| run_plane(pipeline, plane, codes, timings))
 }
 
 /// One band worker's buffers: the gradient rows and three rows of dx, dy and magnitude.
@@ -81,6 +84,7 @@ impl<'k, 'p, T: Sample> Worker<'k, 'p, T> {
 fn run_plane<T: Sample>(
     pipeline: &Pipeline,
     plane: Plane<'_, T>,
+    codes: LevelCodes,
     timings: &mut Timings,
 ) -> Detection {
     let (rows, cols) = (plane.rows, plane.cols);
@@ -118,11 +122,7 @@ fn run_plane<T: Sample>(
             });
             detection.threshold = t;
         }
-        EdgeRule::Hysteresis(given) => {
-            let (low, high) = match given {
-                Some(levels) => levels,
-                None => timings.time("histogram_ms", || auto_levels(&bands.histogram())),
-            };
+        EdgeRule::Hysteresis(Some((low, high))) => {
             timings.time("edges_ms", || {
                 if pipeline.thin {
                     bands.for_each(map, |w, y, o| {
@@ -137,6 +137,46 @@ fn run_plane<T: Sample>(
                 }
             });
             timings.time("hysteresis_ms", || connect(map, cols));
+            detection.threshold = high;
+            detection.hysteresis = Some((low, high));
+        }
+        EdgeRule::Hysteresis(None) => {
+            // One pass: the codes of the local maxima go into the map, the codes of all pixels
+            // into the counts that choose the levels.
+            let counts = timings.time("edges_ms", || {
+                bands.fold_rows(
+                    map,
+                    || [0u64; 256],
+                    |w, counts, y, o| {
+                        if pipeline.thin {
+                            w.suppress(y, rows, o, |m| codes.code(m));
+                        } else {
+                            w.full_row(y);
+                            for (o, &m) in o.iter_mut().zip(&w.m[y % 3]) {
+                                *o = codes.code(m);
+                            }
+                        }
+                        count_codes(counts, &codes, &w.m[y % 3]);
+                    },
+                    |mut a, b| {
+                        a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
+                        a
+                    },
+                )
+            });
+            let (kl, kh) = codes.auto_levels(&counts);
+            timings.time("hysteresis_ms", || {
+                connect_classified(map, cols, |c| {
+                    if c > kh {
+                        STRONG
+                    } else if c > kl {
+                        WEAK
+                    } else {
+                        0
+                    }
+                })
+            });
+            let (low, high) = (codes.level(kl), codes.level(kh));
             detection.threshold = high;
             detection.hysteresis = Some((low, high));
         }
@@ -178,6 +218,30 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
                     }
                 },
             );
+    }
+
+    /// Like [`Bands::for_each`], also folding an accumulator `f` adds to, then merging them.
+    fn fold_rows<A: Send>(
+        &self,
+        map: &mut [u8],
+        init: impl Fn() -> A + Sync + Send,
+        f: impl Fn(&mut Worker<'k, 'p, T>, &mut A, usize, &mut [u8]) + Sync + Send,
+        merge: impl Fn(A, A) -> A + Sync + Send,
+    ) -> A {
+        let cols = self.plane.cols;
+        map.par_chunks_mut(self.band * cols)
+            .enumerate()
+            .fold(
+                || (Worker::new(self.kernel, self.plane), init()),
+                |(mut w, mut acc), (b, chunk)| {
+                    for (i, o) in chunk.chunks_exact_mut(cols).enumerate() {
+                        f(&mut w, &mut acc, b * self.band + i, o);
+                    }
+                    (w, acc)
+                },
+            )
+            .map(|(_, acc)| acc)
+            .reduce(&init, merge)
     }
 
     /// Folds `add(acc, dx, dy)` over every row's derivatives, bands in parallel.
