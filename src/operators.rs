@@ -23,7 +23,7 @@ use thiserror::Error;
 use crate::gradient::{difference, edge, line, uniform, AxisStencil};
 use crate::grid::LumaView;
 use crate::plane::{with_plane, Plane, Sample};
-use crate::smooth::{smooth_row, GaussianKernel, RowWeights};
+use crate::smooth::{GaussianKernel, RowWeights, Smoother};
 
 /// A derivative operator; all are scaled to estimate `d/dx` and `d/dy` in grid units per pixel.
 ///
@@ -218,11 +218,6 @@ impl RowKernel {
             smooth: d.smoothing.as_ref().map(|k| k.row_weights(T::SCALE)),
         }
     }
-
-    /// The largest kernel radius (for scratch sizes).
-    fn radius(&self) -> usize {
-        self.smooth.as_ref().map_or(0, RowWeights::radius)
-    }
 }
 
 /// Five rows of a plane-sized image, cached by row index: any five consecutive rows fit.
@@ -266,7 +261,7 @@ pub(crate) struct GradientRows<'k, 'p, T> {
     plane: Plane<'p, T>,
     grid: Ring,
     averaged: Ring,
-    pad: Vec<f32>,
+    smoother: Option<Smoother>,
     column: Vec<f32>,
 }
 
@@ -279,7 +274,10 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
             plane,
             grid: Ring::new(cols),
             averaged: Ring::new(cols),
-            pad: vec![0.0; cols + 2 * kernel.radius()],
+            smoother: kernel
+                .smooth
+                .as_ref()
+                .map(|w| Smoother::new(cols, w.radius())),
             column: vec![0.0; cols],
         }
     }
@@ -290,9 +288,9 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
             return;
         }
         let out = self.grid.slot(k);
-        match &self.kernel.smooth {
-            Some(w) => smooth_row(&self.plane, w, k, &mut self.pad, out),
-            None => {
+        match (&self.kernel.smooth, &mut self.smoother) {
+            (Some(w), Some(smoother)) => smoother.row(&self.plane, w, k, out),
+            _ => {
                 for (o, &v) in out.iter_mut().zip(self.plane.row(k)) {
                     *o = v.unit();
                 }
