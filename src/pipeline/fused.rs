@@ -13,7 +13,7 @@ use super::{band_rows, Detection, EdgeRule, Pipeline};
 use crate::edges::hysteresis::{
     class, class_row_squared, connect, connect_classified, count_codes, LevelCodes, STRONG, WEAK,
 };
-use crate::edges::magnitude::{magnitude_row, mask_row, squared_level};
+use crate::edges::magnitude::{mask_row, squared_level};
 use crate::edges::nms::suppress_row;
 use crate::edges::threshold::{MagnitudeHistogram, PercentLevel, Refinement, Threshold};
 use crate::grid::LumaView;
@@ -58,8 +58,8 @@ impl<'k, 'p, T: Sample> Worker<'k, 'p, T> {
     fn full_row(&mut self, y: usize) {
         let s = y % 3;
         if self.tags[s] != y {
-            self.rows.compute(y, &mut self.dx[s], &mut self.dy[s]);
-            magnitude_row(&mut self.m[s], &self.dx[s], &self.dy[s]);
+            self.rows
+                .compute_with_magnitude(y, &mut self.dx[s], &mut self.dy[s], &mut self.m[s]);
             self.tags[s] = y;
         }
     }
@@ -114,9 +114,12 @@ fn run_plane<T: Sample>(
                     });
                 } else {
                     let s = squared_level(t);
+                    let op = |x: f32, y: f32| if x * x + y * y > s { 255 } else { 0 };
                     bands.for_each(map, |w, y, o| {
-                        let (dx, dy) = w.derivatives(y);
-                        mask_row(o, dx, dy, s);
+                        if !w.rows.map_central(y, o, op) {
+                            let (dx, dy) = w.derivatives(y);
+                            mask_row(o, dx, dy, s);
+                        }
                     });
                 }
             });
@@ -131,8 +134,13 @@ fn run_plane<T: Sample>(
                 } else {
                     let (sl, sh) = (squared_level(low), squared_level(high));
                     bands.for_each(map, |w, y, o| {
-                        let (dx, dy) = w.derivatives(y);
-                        class_row_squared(o, dx, dy, sl, sh);
+                        if !w
+                            .rows
+                            .map_central(y, o, |x, y| class(x * x + y * y, sl, sh))
+                        {
+                            let (dx, dy) = w.derivatives(y);
+                            class_row_squared(o, dx, dy, sl, sh);
+                        }
                     });
                 }
             });
