@@ -16,6 +16,7 @@ pub mod alloc;
 pub mod diff;
 mod float;
 pub mod gradient;
+pub mod grid;
 pub mod io;
 pub mod npy;
 pub mod timings;
