@@ -19,6 +19,8 @@ pub mod gradient;
 pub mod grid;
 pub mod io;
 pub mod npy;
+pub mod output;
+pub mod render;
 pub mod timings;
 
 pub use float::Float;
