@@ -39,7 +39,11 @@ use thiserror::Error;
 
 use crate::Float;
 pub(crate) use kernel::AxisShape;
+pub(crate) use kernel::{difference, edge, line};
 use plan::AxisPlan;
+#[cfg(test)]
+pub(crate) use stencil::Interior;
+pub(crate) use stencil::{uniform, AxisStencil};
 
 /// The spacing of the samples along one axis (numpy's `*varargs`).
 #[derive(Debug, Clone, PartialEq)]

@@ -38,7 +38,7 @@ impl AxisShape {
 
 /// `out[k] = W(plus[k] - minus[k]) / divisor`, rounded to `T`.
 #[inline(always)]
-fn difference<T: Float, W: Float>(out: &mut [T], plus: &[T], minus: &[T], divisor: W) {
+pub(crate) fn difference<T: Float, W: Float>(out: &mut [T], plus: &[T], minus: &[T], divisor: W) {
     for ((o, &p), &m) in out.iter_mut().zip(plus).zip(minus) {
         *o = ((p - m).cast::<W>() / divisor).cast();
     }
@@ -60,7 +60,12 @@ fn weighted_each<T: Float, W: Float>(out: &mut [T], x0: &[T], x1: &[T], x2: &[T]
     }
 }
 
-fn edge<T: Float, W: Float>(out: &mut [T], x: [&[T]; 3], rule: &Edge<W>, at_start: bool) {
+pub(crate) fn edge<T: Float, W: Float>(
+    out: &mut [T],
+    x: [&[T]; 3],
+    rule: &Edge<W>,
+    at_start: bool,
+) {
     match *rule {
         Edge::Difference(d) if at_start => difference(out, x[1], x[0], d),
         Edge::Difference(d) => difference(out, x[2], x[1], d),
@@ -68,8 +73,8 @@ fn edge<T: Float, W: Float>(out: &mut [T], x: [&[T]; 3], rule: &Edge<W>, at_star
     }
 }
 
-/// One line of `n` contiguous elements (the last axis).
-fn line<T: Float, W: Float>(out: &mut [T], f: &[T], s: &AxisStencil<W>) {
+/// One line of `n >= 2` contiguous elements (the last axis).
+pub(crate) fn line<T: Float, W: Float>(out: &mut [T], f: &[T], s: &AxisStencil<W>) {
     let n = f.len();
     match &s.interior {
         Interior::Difference(d) => difference(&mut out[1..n - 1], &f[2..], &f[..n - 2], *d),
