@@ -32,12 +32,24 @@ fn check(name: &str, got: DynamicImage, max_changed: f64, max_step: u8) {
     let want = image::open(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (REGENERATE=1 creates it)", path.display()));
     assert_eq!(got.color(), want.color(), "{name}");
-    assert_eq!((got.width(), got.height()), (want.width(), want.height()), "{name}");
+    assert_eq!(
+        (got.width(), got.height()),
+        (want.width(), want.height()),
+        "{name}"
+    );
     let (g, w) = (got.as_bytes(), want.as_bytes());
     let changed = g.iter().zip(w).filter(|(a, b)| a != b).count();
-    let step = g.iter().zip(w).map(|(a, b)| a.abs_diff(*b)).max().unwrap_or(0);
+    let step = g
+        .iter()
+        .zip(w)
+        .map(|(a, b)| a.abs_diff(*b))
+        .max()
+        .unwrap_or(0);
     let fraction = changed as f64 / g.len() as f64;
-    assert!(fraction <= max_changed, "{name}: {changed} samples differ ({fraction:.5})");
+    assert!(
+        fraction <= max_changed,
+        "{name}: {changed} samples differ ({fraction:.5})"
+    );
     assert!(step <= max_step, "{name}: a sample differs by {step}");
 }
 
@@ -113,5 +125,10 @@ fn coins_dy() {
             ..Default::default()
         },
     );
-    check("coins.dy.png", render::signed(d.dy.unwrap().view()).into(), 0.01, 2);
+    check(
+        "coins.dy.png",
+        render::signed(d.dy.unwrap().view()).into(),
+        0.01,
+        2,
+    );
 }
