@@ -1,5 +1,6 @@
 //! Command-line arguments, their checks, and the mapping of errors to exit codes.
 
+pub mod detect;
 mod numeric;
 
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Detect(detect::DetectArgs),
     Gradient(numeric::GradientArgs),
     Diff(numeric::DiffArgs),
 }
@@ -28,6 +30,7 @@ pub struct UsageError(pub String);
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Detect(args) => detect::detect(args),
         Command::Gradient(args) => numeric::gradient(args),
         Command::Diff(args) => numeric::diff(args),
     }
