@@ -8,7 +8,7 @@
 //! (and the `float64` scalar numpy makes of evenly spaced ones) widen `float32` data to `float64`
 //! until the result is stored; `float32` coordinates never widen.
 
-use super::kernel::{self, AxisShape};
+use super::kernel::{self, AxisJob};
 use super::stencil::{self, AxisStencil};
 use super::{GradientError, GradientOptions, Spacing};
 use crate::Float;
@@ -38,11 +38,18 @@ impl<T: Float> AxisPlan<T> {
         }
     }
 
-    /// Writes the derivative of the C-contiguous `f` (of the shape `sh` describes) into `out`.
-    pub fn apply(&self, f: &[T], out: &mut [T], sh: AxisShape) {
+    /// Writes elements `[start, start + out.len())` of the derivative of the C-contiguous `f`
+    /// of the given shape.
+    pub fn apply_range(&self, f: &[T], out: &mut [T], start: usize, shape: &[usize]) {
+        let n = shape[self.axis];
+        let inner = shape[self.axis + 1..].iter().product();
         match &self.stencil {
-            Stencil::Native(s) => kernel::apply(f, out, sh, s),
-            Stencil::Wide(s) => kernel::apply(f, out, sh, s),
+            Stencil::Native(stencil) => {
+                kernel::apply_range(out, f, start, &AxisJob { n, inner, stencil })
+            }
+            Stencil::Wide(stencil) => {
+                kernel::apply_range(out, f, start, &AxisJob { n, inner, stencil })
+            }
         }
     }
 }
