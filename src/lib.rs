@@ -17,6 +17,7 @@ pub mod batch;
 pub mod diff;
 mod float;
 pub mod gradient;
+pub mod grid;
 pub mod io;
 pub mod npy;
 pub mod timings;
