@@ -31,7 +31,7 @@ pub(crate) struct AxisJob<'s, W> {
 
 /// `out[k] = W(plus[k] - minus[k]) / divisor`, rounded to `T`.
 #[inline(always)]
-fn difference<T: Float, W: Float>(out: &mut [T], plus: &[T], minus: &[T], divisor: W) {
+pub(crate) fn difference<T: Float, W: Float>(out: &mut [T], plus: &[T], minus: &[T], divisor: W) {
     for ((o, &p), &m) in out.iter_mut().zip(plus).zip(minus) {
         *o = ((p - m).cast::<W>() / divisor).cast();
     }
@@ -54,12 +54,36 @@ fn weighted_each<T: Float, W: Float>(out: &mut [T], x0: &[T], x1: &[T], x2: &[T]
 }
 
 /// An edge value from the three samples nearest the edge, in increasing index order.
-fn edge<T: Float, W: Float>(out: &mut [T], x: [&[T]; 3], rule: &Edge<W>, at_start: bool) {
+pub(crate) fn edge<T: Float, W: Float>(
+    out: &mut [T],
+    x: [&[T]; 3],
+    rule: &Edge<W>,
+    at_start: bool,
+) {
     match *rule {
         Edge::Difference(d) if at_start => difference(out, x[1], x[0], d),
         Edge::Difference(d) => difference(out, x[2], x[1], d),
         Edge::Weighted(w) => weighted(out, x[0], x[1], x[2], w),
     }
+}
+
+/// One line of `n >= 2` contiguous elements (the last axis).
+pub(crate) fn line<T: Float, W: Float>(out: &mut [T], f: &[T], s: &AxisStencil<W>) {
+    let n = f.len();
+    match &s.interior {
+        Interior::Difference(d) => difference(&mut out[1..n - 1], &f[2..], &f[..n - 2], *d),
+        Interior::Weighted(w) => {
+            weighted_each(&mut out[1..n - 1], &f[..n - 2], &f[1..n - 1], &f[2..], w)
+        }
+    }
+    let near_start = [&f[0..1], &f[1..2], &f[2.min(n - 1)..3.min(n)]];
+    edge(&mut out[0..1], near_start, &s.first, true);
+    let near_end = [
+        &f[n.saturating_sub(3)..n.saturating_sub(2)],
+        &f[n - 2..n - 1],
+        &f[n - 1..n],
+    ];
+    edge(&mut out[n - 1..n], near_end, &s.last, false);
 }
 
 /// Elements `[start, start + out.len())` of the derivative along the last axis, all in one
