@@ -16,7 +16,9 @@ use ndarray::Array2;
 
 fn mask(rows: usize, cols: usize) -> Array2<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/camera.png");
-    let grid = load_luma(&path, &DecodeLimits::default()).unwrap().to_grid();
+    let grid = load_luma(&path, &DecodeLimits::default())
+        .unwrap()
+        .to_grid();
     let d = gradient(&grid.into_dyn(), &GradientOptions::default()).unwrap();
     let (h, w) = (d[0].shape()[0], d[0].shape()[1]);
     Array2::from_shape_fn((rows, cols), |(y, x)| {
@@ -44,7 +46,11 @@ fn bench(c: &mut Criterion) {
         ("fast-up", CompressionType::Fast, FilterType::Up),
         ("fast-paeth", CompressionType::Fast, FilterType::Paeth),
         ("fast-none", CompressionType::Fast, FilterType::NoFilter),
-        ("default-adaptive", CompressionType::Default, FilterType::Adaptive),
+        (
+            "default-adaptive",
+            CompressionType::Default,
+            FilterType::Adaptive,
+        ),
     ];
     for (rows, cols) in [(1080, 1920), (4096, 4096)] {
         let m = mask(rows, cols);

@@ -39,7 +39,12 @@ fn step_image(w: u32, h: u32, step: u32) -> GrayImage {
 fn write_image(path: &Path, w: u32, h: u32, step: u32) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     let img = step_image(w, h, step);
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("jpg") | Some("jpeg") => {
             let rgb = RgbImage::from_fn(w, h, |x, y| {
                 let v = img.get_pixel(x, y)[0];
@@ -75,11 +80,15 @@ fn statuses(report: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Every regular file under `dir`, relative, with `/` separators.
+/// Every regular file under `dir`, relative, with `/` separators (none if `dir` is missing).
 fn files_under(dir: &Path) -> BTreeSet<String> {
+    if !dir.exists() {
+        return BTreeSet::new();
+    }
     walkdir::WalkDir::new(dir)
         .into_iter()
-        .map(|e| e.unwrap())
+        // A file renamed by a running batch between listing and reading is no error here.
+        .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap();
@@ -95,7 +104,10 @@ fn mixed_tree(root: &Path) -> PathBuf {
     write_image(&input.join("a.jpg"), 64, 48, 32);
     write_image(&input.join("sub/deep/b.png"), 40, 30, 10);
     write_image(&input.join("sub/C.JPG"), 64, 48, 16);
-    write_bytes(&input.join("broken.png"), b"\x89PNG\r\n\x1a\nthis is not a png");
+    write_bytes(
+        &input.join("broken.png"),
+        b"\x89PNG\r\n\x1a\nthis is not a png",
+    );
     let jpeg = fs::read(input.join("a.jpg")).unwrap();
     write_bytes(&input.join("sub/truncated.jpeg"), &jpeg[..jpeg.len() / 3]);
     write_bytes(&input.join("empty.png"), b"");
@@ -123,9 +135,14 @@ fn processes_a_mixed_tree_reports_every_image_and_exits_1_for_broken_files() {
 
     assert_eq!(
         files_under(&out),
-        ["a.jpg.png", "a.png.png", "sub/C.JPG.png", "sub/deep/b.png.png"]
-            .map(String::from)
-            .into()
+        [
+            "a.jpg.png",
+            "a.png.png",
+            "sub/C.JPG.png",
+            "sub/deep/b.png.png"
+        ]
+        .map(String::from)
+        .into()
     );
     // The step edge is found exactly where central differences put it.
     let edges = image::open(out.join("a.png.png")).unwrap();
@@ -136,7 +153,9 @@ fn processes_a_mixed_tree_reports_every_image_and_exits_1_for_broken_files() {
         let want = if x == 31 || x == 32 { 255 } else { 0 };
         assert_eq!(p[0], want, "column {x}");
     }
-    let deep = image::open(out.join("sub/deep/b.png.png")).unwrap().to_luma8();
+    let deep = image::open(out.join("sub/deep/b.png.png"))
+        .unwrap()
+        .to_luma8();
     assert_eq!(deep.dimensions(), (40, 30));
     assert_eq!(deep.get_pixel(9, 0)[0], 255);
     assert_eq!(deep.get_pixel(20, 0)[0], 0);
@@ -220,7 +239,12 @@ fn skip_existing_resumes_without_redoing_finished_files_and_removes_stale_tempor
         write_image(&input.join(format!("d{}/img{i}.png", i % 2)), 48, 32, 20);
     }
     let out = root.path().join("out");
-    batch().arg(&input).arg(&out).arg("--quiet").assert().success();
+    batch()
+        .arg(&input)
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
 
     // A finished output (marked so that redoing it would show), a missing one, and the
     // temporary file a killed write leaves.
@@ -240,15 +264,25 @@ fn skip_existing_resumes_without_redoing_finished_files_and_removes_stale_tempor
         .assert()
         .success()
         .stderr(predicate::str::contains("1 done, 5 skipped, 0 failed"));
-    assert_eq!(fs::read(out.join("d0/img0.png.png")).unwrap(), b"finished earlier");
-    assert_eq!(image::open(out.join("d1/img1.png.png")).unwrap().width(), 48);
+    assert_eq!(
+        fs::read(out.join("d0/img0.png.png")).unwrap(),
+        b"finished earlier"
+    );
+    assert_eq!(
+        image::open(out.join("d1/img1.png.png")).unwrap().width(),
+        48
+    );
     assert!(!stale.exists());
     assert!(unrelated.exists());
     let json = read_json(&report);
     let st = statuses(&json);
     assert_eq!(st.len(), 6);
     for (input, status) in st {
-        let want = if input == "d1/img1.png" { "ok" } else { "skipped" };
+        let want = if input == "d1/img1.png" {
+            "ok"
+        } else {
+            "skipped"
+        };
         assert_eq!(status, want, "{input}");
     }
     assert_eq!(json["totals"]["removed_temporaries"], 1);
@@ -257,13 +291,21 @@ fn skip_existing_resumes_without_redoing_finished_files_and_removes_stale_tempor
 fn shard_tree(root: &Path, n: usize) -> PathBuf {
     let input = root.join("in");
     for i in 0..n {
-        write_image(&input.join(format!("g{}/s{}/p{i:03}.png", i % 3, i % 4)), 16, 12, 5);
+        write_image(
+            &input.join(format!("g{}/s{}/p{i:03}.png", i % 3, i % 4)),
+            16,
+            12,
+            5,
+        );
     }
     input
 }
 
 fn inputs_of(report: &Value) -> BTreeSet<String> {
-    statuses(report).into_iter().map(|(input, _)| input).collect()
+    statuses(report)
+        .into_iter()
+        .map(|(input, _)| input)
+        .collect()
 }
 
 #[test]
@@ -272,7 +314,14 @@ fn shards_are_pairwise_disjoint_and_together_complete() {
     let input = shard_tree(root.path(), 40);
     let out = root.path().join("out");
     let full = root.path().join("full.json");
-    batch().arg(&input).arg(root.path().join("out-all")).arg("--quiet").arg("--report").arg(&full).assert().success();
+    batch()
+        .arg(&input)
+        .arg(root.path().join("out-all"))
+        .arg("--quiet")
+        .arg("--report")
+        .arg(&full)
+        .assert()
+        .success();
     let all = inputs_of(&read_json(&full));
     assert_eq!(all.len(), 40);
 
@@ -293,7 +342,11 @@ fn shards_are_pairwise_disjoint_and_together_complete() {
         assert_eq!(json["shard"]["count"], n);
         let mine = inputs_of(&json);
         assert!(!mine.is_empty(), "shard {k} is empty");
-        assert!(seen.is_disjoint(&mine), "shard {k} overlaps: {:?}", seen.intersection(&mine));
+        assert!(
+            seen.is_disjoint(&mine),
+            "shard {k} overlaps: {:?}",
+            seen.intersection(&mine)
+        );
         total += mine.len();
         seen.extend(mine);
     }
@@ -331,7 +384,10 @@ fn shard_auto_under_a_slurm_array_equals_the_explicit_shard() {
     assert_eq!(inputs_of(&explicit), inputs_of(&auto));
     assert!(!inputs_of(&auto).is_empty());
     assert_eq!(auto["shard"], explicit["shard"]);
-    assert_eq!(files_under(&root.path().join("o1")), files_under(&root.path().join("o2")));
+    assert_eq!(
+        files_under(&root.path().join("o1")),
+        files_under(&root.path().join("o2"))
+    );
 }
 
 #[test]
@@ -378,7 +434,9 @@ fn bad_usage_exits_2_with_one_line() {
             .args(*args)
             .assert()
             .code(2)
-            .stderr(predicate::function(|s: &str| s.trim_end().lines().count() <= 3));
+            .stderr(predicate::function(|s: &str| {
+                s.trim_end().lines().count() <= 3
+            }));
     }
     batch()
         .arg(root.path().join("missing"))
@@ -405,7 +463,14 @@ fn an_output_folder_inside_the_input_folder_never_feeds_back() {
     let out = input.join("edges");
     for _ in 0..2 {
         let report = root.path().join("r.json");
-        batch().arg(&input).arg(&out).arg("--quiet").arg("--report").arg(&report).assert().success();
+        batch()
+            .arg(&input)
+            .arg(&out)
+            .arg("--quiet")
+            .arg("--report")
+            .arg(&report)
+            .assert()
+            .success();
         let names = inputs_of(&read_json(&report));
         assert_eq!(names, ["a.png", "sub/b.jpg"].map(String::from).into());
     }
@@ -421,7 +486,12 @@ fn killed_with_sigkill_then_resumed_leaves_only_complete_pngs() {
     let input = root.path().join("in");
     let n = 160;
     for i in 0..n {
-        write_image(&input.join(format!("f{}/img{i:03}.png", i % 4)), 640, 480, 7 + i % 600);
+        write_image(
+            &input.join(format!("f{}/img{i:03}.png", i % 4)),
+            640,
+            480,
+            7 + i % 600,
+        );
     }
     let out = root.path().join("out");
     let bin = assert_cmd::cargo::cargo_bin("edgegrad");
@@ -435,19 +505,46 @@ fn killed_with_sigkill_then_resumed_leaves_only_complete_pngs() {
         .spawn()
         .unwrap();
     let start = Instant::now();
-    while files_under(&out).iter().filter(|f| f.ends_with(".png")).count() < 4 {
-        assert!(start.elapsed() < Duration::from_secs(60), "no output appeared");
+    while files_under(&out)
+        .iter()
+        .filter(|f| f.ends_with(".png"))
+        .count()
+        < 4
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no output appeared"
+        );
         std::thread::sleep(Duration::from_millis(2));
     }
     child.kill().unwrap();
     child.wait().unwrap();
     let after_kill = files_under(&out);
-    let finished = after_kill.iter().filter(|f| f.ends_with(".png.png")).count();
-    assert!(finished < n, "the run finished before it was killed: make it longer");
+    let finished = after_kill
+        .iter()
+        .filter(|f| f.ends_with(".png.png"))
+        .count();
+    assert!(
+        finished < n as usize,
+        "the run finished before it was killed: make it longer"
+    );
 
-    batch().arg(&input).arg(&out).args(["--quiet", "--skip-existing"]).assert().success();
+    batch()
+        .arg(&input)
+        .arg(&out)
+        .args(["--quiet", "--skip-existing"])
+        .assert()
+        .success();
     let files = files_under(&out);
-    assert_eq!(files.len(), n, "{:?}", files.iter().filter(|f| !f.ends_with(".png.png")).collect::<Vec<_>>());
+    assert_eq!(
+        files.len(),
+        n as usize,
+        "{:?}",
+        files
+            .iter()
+            .filter(|f| !f.ends_with(".png.png"))
+            .collect::<Vec<_>>()
+    );
     for i in 0..n {
         let name = format!("f{}/img{i:03}.png.png", i % 4);
         assert!(files.contains(&name), "{name} missing");

@@ -210,7 +210,11 @@ impl DetectOptions {
             edge_order: self.edge_order,
             sigma: self.sigma,
             threshold: parse_threshold(&self.threshold)?,
-            hysteresis: self.hysteresis.as_deref().map(parse_hysteresis).transpose()?,
+            hysteresis: self
+                .hysteresis
+                .as_deref()
+                .map(parse_hysteresis)
+                .transpose()?,
             thin: self.thin,
             canny: self.canny,
         })
@@ -297,7 +301,11 @@ impl Plan {
             .out
             .clone()
             .unwrap_or_else(|| default_output(&args.input, kind));
-        let out_depth = if kind == OutputKind::Magnitude { depth } else { Depth::Eight };
+        let out_depth = if kind == OutputKind::Magnitude {
+            depth
+        } else {
+            Depth::Eight
+        };
         let out_format = PictureFormat::from_path(&out, out_depth)
             .map_err(|e| UsageError(format!("-o {}: {e}", out.display())))?;
         let mut saves = Vec::new();
@@ -308,14 +316,18 @@ impl Plan {
             (Array::Direction, &args.save_direction, "--save-direction"),
         ] {
             if let Some(path) = path {
-                let format = RawFormat::from_path(path).map_err(|e| UsageError(format!("{flag}: {e}")))?;
+                let format =
+                    RawFormat::from_path(path).map_err(|e| UsageError(format!("{flag}: {e}")))?;
                 if format == RawFormat::Png && array == Array::Magnitude {
-                    PictureFormat::from_path(path, depth).map_err(|e| UsageError(format!("{flag}: {e}")))?;
+                    PictureFormat::from_path(path, depth)
+                        .map_err(|e| UsageError(format!("{flag}: {e}")))?;
                 }
                 saves.push((array, path.clone(), format));
             }
         }
-        let outputs: Vec<&PathBuf> = std::iter::once(&out).chain(saves.iter().map(|s| &s.1)).collect();
+        let outputs: Vec<&PathBuf> = std::iter::once(&out)
+            .chain(saves.iter().map(|s| &s.1))
+            .collect();
         for (i, p) in outputs.iter().enumerate() {
             if p.as_path() == args.input || same_file(p, &args.input) {
                 return Err(UsageError(format!(
@@ -331,10 +343,14 @@ impl Plan {
         let saved = |a: Array| saves.iter().any(|s| s.0 == a);
         let direction = kind == OutputKind::Direction || saved(Array::Direction);
         let direction_picture = kind == OutputKind::Direction
-            || saves.iter().any(|s| s.0 == Array::Direction && s.2 == RawFormat::Png);
+            || saves
+                .iter()
+                .any(|s| s.0 == Array::Direction && s.2 == RawFormat::Png);
         let wanted = Wanted {
             edges: matches!(kind, OutputKind::Edges | OutputKind::Overlay),
-            magnitude: kind == OutputKind::Magnitude || direction_picture || saved(Array::Magnitude),
+            magnitude: kind == OutputKind::Magnitude
+                || direction_picture
+                || saved(Array::Magnitude),
             direction,
             dx: kind == OutputKind::Dx || saved(Array::Dx),
             dy: kind == OutputKind::Dy || saved(Array::Dy),
@@ -360,7 +376,9 @@ fn array_of(detection: &Detection, array: Array) -> ArrayView2<'_, f32> {
         Array::Magnitude => &detection.magnitude,
         Array::Direction => &detection.direction,
     };
-    a.as_ref().expect("the plan wants every array it saves").view()
+    a.as_ref()
+        .expect("the plan wants every array it saves")
+        .view()
 }
 
 /// The picture of one array, as `--save-X file.png` and `--output X` draw it.
