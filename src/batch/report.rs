@@ -148,57 +148,88 @@ impl Report<'_> {
     /// assert_eq!(json["totals"]["failed"], 1);
     /// ```
     pub fn to_json(&self) -> Value {
-        json!({
-            "in_dir": self.in_dir.to_string_lossy(),
-            "out_dir": self.out_dir.to_string_lossy(),
-            "shard": self.shard,
-            "options": self.options,
-            "files": self.outcome.records.iter().map(file_json).collect::<Vec<_>>(),
-            "totals": Totals::new(self.outcome),
-        })
+        serde_json::to_value(self.document()).unwrap_or(Value::Null)
     }
 
-    /// Writes the report (pretty-printed) to `path` atomically.
+    /// Writes the report (pretty-printed, fields in the documented order) to `path` atomically.
     pub fn write(&self, path: &Path) -> io::Result<()> {
+        let document = self.document();
         crate::io::write_atomically(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, &self.to_json())?;
+            serde_json::to_writer_pretty(&mut *w, &document)?;
             w.write_all(b"\n")
         })
     }
+
+    fn document(&self) -> Document<'_> {
+        Document {
+            in_dir: self.in_dir.to_string_lossy().into_owned(),
+            out_dir: self.out_dir.to_string_lossy().into_owned(),
+            shard: self.shard,
+            options: &self.options,
+            files: self.outcome.records.iter().map(FileEntry::new).collect(),
+            totals: Totals::new(self.outcome),
+        }
+    }
 }
 
-/// One file's entry in the report.
-fn file_json(record: &FileRecord) -> Value {
-    let mut entry = Map::new();
-    entry.insert("input".into(), json!(slash_path(&record.input)));
-    entry.insert(
-        "output".into(),
-        json!(record.output.as_deref().map(slash_path)),
-    );
-    entry.insert("status".into(), json!(record.status));
-    if let Some(error) = &record.error {
-        entry.insert("error".into(), json!(error));
-    }
-    if let Some(p) = &record.processed {
-        entry.insert("width".into(), json!(p.width));
-        entry.insert("height".into(), json!(p.height));
-        if let Some(f) = p.edge_fraction {
-            entry.insert("edge_fraction".into(), json!(f));
+/// The report's layout.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    in_dir: String,
+    out_dir: String,
+    shard: Option<Shard>,
+    options: &'a Value,
+    files: Vec<FileEntry<'a>>,
+    totals: Totals,
+}
+
+/// One file's entry in the report; fields that do not apply are left out.
+#[derive(serde::Serialize)]
+struct FileEntry<'a> {
+    input: String,
+    output: Option<String>,
+    status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    width: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    height: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edge_fraction: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    threshold: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    milliseconds: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "stage_map")]
+    timings: Option<Vec<(&'static str, f64)>>,
+}
+
+impl<'a> FileEntry<'a> {
+    fn new(record: &'a FileRecord) -> FileEntry<'a> {
+        let p = record.processed.as_ref();
+        FileEntry {
+            input: slash_path(&record.input),
+            output: record.output.as_deref().map(slash_path),
+            status: record.status,
+            error: record.error.as_deref(),
+            width: p.map(|p| p.width),
+            height: p.map(|p| p.height),
+            edge_fraction: p.and_then(|p| p.edge_fraction),
+            threshold: p.and_then(|p| p.threshold),
+            milliseconds: record.milliseconds.map(round3),
+            timings: p.map(|p| p.stages.iter().map(|&(k, v)| (k, round3(v))).collect()),
         }
-        if let Some(t) = p.threshold {
-            entry.insert("threshold".into(), json!(t));
-        }
-        let timings: Map<String, Value> = p
-            .stages
-            .iter()
-            .map(|(k, v)| (k.to_string(), json!(round3(*v))))
-            .collect();
-        entry.insert("timings".into(), Value::Object(timings));
     }
-    if let Some(ms) = record.milliseconds {
-        entry.insert("milliseconds".into(), json!(round3(ms)));
-    }
-    Value::Object(entry)
+}
+
+/// Stage times as a JSON object, in the order the stages ran.
+fn stage_map<S: serde::Serializer>(
+    stages: &Option<Vec<(&'static str, f64)>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let stages = stages.as_deref().unwrap_or_default();
+    serializer.collect_map(stages.iter().map(|(k, v)| (k, v)))
 }
 
 /// A relative path with `/` between components, whatever the platform.
