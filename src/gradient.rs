@@ -168,6 +168,11 @@ pub enum GradientError {
         len: usize,
         edge_order: usize,
     },
+    /// A scalar spacing of zero with `edge_order` 2: numpy's `-1.5 / dx` raises
+    /// `ZeroDivisionError` for a Python float (a zero spacing with `edge_order` 1, or zero
+    /// steps between coordinates, give infinities and NaNs as in numpy).
+    #[error("spacing along axis {axis} is zero: edge_order 2 divides by the spacing")]
+    ZeroSpacing { axis: usize },
 }
 
 /// Element types [`gradient`] accepts, and the floating type it returns for each: floats keep

@@ -16,13 +16,9 @@ static ALLOC: edgegrad::alloc::HugePageAlloc = edgegrad::alloc::HugePageAlloc;
 fn main() -> ExitCode {
     let args = match cli::Cli::try_parse() {
         Ok(args) => args,
-        Err(err) if !err.use_stderr() => {
-            // --help and --version: clap's own output on stdout.
-            let _ = err.print();
-            return ExitCode::SUCCESS;
-        }
+        Err(err) if cli::is_request_for_help(&err) => err.exit(),
         Err(err) => {
-            eprintln!("edgegrad: error: {}", cli::clap_one_line(&err));
+            eprintln!("edgegrad: error: {}", cli::parse_error_line(&err));
             return ExitCode::from(2);
         }
     };

@@ -53,18 +53,29 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     }
 }
 
-/// A clap error on one line: its first paragraph without the `error: ` prefix, e.g.
-/// `invalid value 'x' for '--sigma <S>': invalid float literal (see --help)`.
-pub fn clap_one_line(err: &clap::Error) -> String {
+/// Whether clap stopped to print help or the version (which it prints as usual), rather than
+/// for a mistake in the arguments.
+pub fn is_request_for_help(err: &clap::Error) -> bool {
+    use clap::error::ErrorKind::*;
+    matches!(
+        err.kind(),
+        DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand
+    )
+}
+
+/// clap's message for a mistake in the arguments on one line, without its usage block.
+pub fn parse_error_line(err: &clap::Error) -> String {
     let text = err.render().to_string();
-    let first: Vec<&str> = text
+    let parts: Vec<&str> = text
         .lines()
         .map(str::trim)
-        .take_while(|l| !l.is_empty())
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information")
+        })
         .collect();
-    let line = first.join(" ");
-    let line = line.strip_prefix("error: ").unwrap_or(&line);
-    format!("{line} (see --help)")
+    let message = parts.join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    format!("{message} (see --help)")
 }
 
 /// The error and its causes on one line.
@@ -79,5 +90,20 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parse_errors_fit_on_one_line() {
+        use clap::Parser;
+        let err = super::Cli::try_parse_from(["edgegrad", "gradient"]).unwrap_err();
+        let line = super::parse_error_line(&err);
+        assert!(!line.contains('\n'), "{line}");
+        assert!(
+            line.contains("--out-dir <DIR>") && line.contains("<INPUT>"),
+            "{line}"
+        );
+        assert!(!super::is_request_for_help(&err));
+        let help = super::Cli::try_parse_from(["edgegrad", "--help"]).unwrap_err();
+        assert!(super::is_request_for_help(&help));
     }
 }
