@@ -170,6 +170,16 @@ pub enum LoadError {
         /// The limit it exceeds.
         max_pixels: u64,
     },
+    /// The decoded image would not fit in memory.
+    #[error("the image is {width}x{height} pixels, too large to decode here ({bytes} bytes)")]
+    OutOfMemory {
+        /// The width announced by the header.
+        width: u32,
+        /// The height announced by the header.
+        height: u32,
+        /// The size of the decoded pixels.
+        bytes: u64,
+    },
     /// The image uses a variant of its format (colour type, compression, ...) that the decoder
     /// does not support.
     #[error("unsupported {format} image: {source}")]
@@ -245,6 +255,19 @@ pub fn decode(path: &Path, limits: &DecodeLimits) -> Result<DynamicImage, LoadEr
             max_pixels: limits.max_pixels,
         });
     }
+    // The decoder allocates its buffer infallibly: make sure such a buffer can be had at all,
+    // so that a huge image allowed by a raised limit fails with a message, not an abort.
+    let bytes = decoder.total_bytes();
+    let mut probe: Vec<u8> = Vec::new();
+    usize::try_from(bytes)
+        .ok()
+        .and_then(|n| probe.try_reserve_exact(n).ok())
+        .ok_or(LoadError::OutOfMemory {
+            width,
+            height,
+            bytes,
+        })?;
+    drop(probe);
     DynamicImage::from_decoder(decoder).map_err(decode_error)
 }
 

@@ -36,11 +36,15 @@ where
     let mut prefix = OsString::from(".");
     prefix.push(path.file_name().unwrap_or_default());
     prefix.push(".");
-    let tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .suffix(".tmp")
-        .rand_bytes(RANDOM_CHARS)
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp").rand_bytes(RANDOM_CHARS);
+    #[cfg(unix)]
+    {
+        // Like any new file: rw for everyone the umask allows (tempfile's default is 0600).
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir)?;
     {
         let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
         write(&mut w)?;
