@@ -37,7 +37,10 @@ where
     prefix.push(path.file_name().unwrap_or_default());
     prefix.push(".");
     let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp").rand_bytes(RANDOM_CHARS);
+    builder
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .rand_bytes(RANDOM_CHARS);
     #[cfg(unix)]
     {
         // Like any new file: rw for everyone the umask allows (tempfile's default is 0600).
