@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod alloc;
+pub mod batch;
 pub mod diff;
 pub mod edges;
 mod float;

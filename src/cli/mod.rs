@@ -1,5 +1,6 @@
 //! Command-line arguments, their checks, and the mapping of errors to exit codes.
 
+mod batch;
 pub mod detect;
 mod numeric;
 
@@ -18,6 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Detect(detect::DetectArgs),
+    Batch(batch::BatchArgs),
     Gradient(numeric::GradientArgs),
     Diff(numeric::DiffArgs),
 }
@@ -31,6 +33,7 @@ pub struct UsageError(pub String);
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Detect(args) => detect::detect(args),
+        Command::Batch(args) => batch::batch(args),
         Command::Gradient(args) => numeric::gradient(args),
         Command::Diff(args) => numeric::diff(args),
     }
