@@ -1,0 +1,214 @@
+//! Fitting a picture into the window: scaled to fit with its aspect ratio kept (area averaging
+//! when shrinking, nearest neighbour when enlarging), centred on a dark background, and packed
+//! as the `0RGB` `u32` pixels minifb draws.
+
+use image::imageops;
+use image::{GrayImage, RgbImage};
+
+/// The colour around a picture whose aspect ratio differs from the window's.
+pub const BACKGROUND: u32 = 0x0020_2020;
+
+/// A rendered view at the image's full size.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Picture {
+    /// One channel: edges, magnitude.
+    Gray(GrayImage),
+    /// Three channels: the photo, dx, dy, direction, overlay.
+    Rgb(RgbImage),
+}
+
+impl Picture {
+    /// (width, height) in pixels.
+    pub fn dimensions(&self) -> (u32, u32) {
+        match self {
+            Picture::Gray(g) => g.dimensions(),
+            Picture::Rgb(c) => c.dimensions(),
+        }
+    }
+}
+
+/// Where a picture of `image` size lands in a `window`: the largest rectangle of the same
+/// aspect ratio that fits, centred. Both sizes are (width, height).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// Left edge in the window.
+    pub x: usize,
+    /// Top edge in the window.
+    pub y: usize,
+    /// Width of the scaled picture.
+    pub width: usize,
+    /// Height of the scaled picture.
+    pub height: usize,
+}
+
+/// The placement of an `image`-sized picture in a `window`; zero-sized when either is empty.
+pub fn place(image: (u32, u32), window: (usize, usize)) -> Placement {
+    let (iw, ih) = (image.0 as usize, image.1 as usize);
+    let (ww, wh) = window;
+    if iw == 0 || ih == 0 || ww == 0 || wh == 0 {
+        return Placement {
+            x: 0,
+            y: 0,
+            width: 0,
+            height: 0,
+        };
+    }
+    // Compare ww/iw with wh/ih exactly in integers: the limiting side is scaled to the full
+    // window, the other rounded to the nearest pixel (at least one).
+    let (width, height) = if ww * ih <= wh * iw {
+        (ww, ((ih * ww + iw / 2) / iw).clamp(1, wh))
+    } else {
+        (((iw * wh + ih / 2) / ih).clamp(1, ww), wh)
+    };
+    Placement {
+        x: (ww - width) / 2,
+        y: (wh - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// The largest size of `image`'s aspect ratio within `bound`, never larger than `image`
+/// itself: the size a window opens at. Both are (width, height).
+pub fn initial_window(image: (u32, u32), bound: (usize, usize)) -> (usize, usize) {
+    let own = (image.0.max(1) as usize, image.1.max(1) as usize);
+    if own.0 <= bound.0 && own.1 <= bound.1 {
+        return own;
+    }
+    let p = place(image, bound);
+    (p.width.max(1), p.height.max(1))
+}
+
+/// Draws `picture` into `frame`, a `window`-sized buffer of `0RGB` pixels (resized as needed,
+/// its allocation reused), scaled to fit and centred on [`BACKGROUND`].
+pub fn letterbox(picture: &Picture, window: (usize, usize), frame: &mut Vec<u32>) {
+    frame.clear();
+    frame.resize(window.0 * window.1, BACKGROUND);
+    let p = place(picture.dimensions(), window);
+    if p.width == 0 {
+        return;
+    }
+    let (iw, ih) = picture.dimensions();
+    let shrinking = p.width < iw as usize;
+    match picture {
+        Picture::Gray(g) if shrinking => {
+            let small = imageops::thumbnail(g, p.width as u32, p.height as u32);
+            blit(small.as_raw(), 1, small.dimensions(), p, window.0, frame, gray);
+        }
+        Picture::Gray(g) => blit(g.as_raw(), 1, (iw, ih), p, window.0, frame, gray),
+        Picture::Rgb(c) if shrinking => {
+            let small = imageops::thumbnail(c, p.width as u32, p.height as u32);
+            blit(small.as_raw(), 3, small.dimensions(), p, window.0, frame, rgb);
+        }
+        Picture::Rgb(c) => blit(c.as_raw(), 3, (iw, ih), p, window.0, frame, rgb),
+    }
+}
+
+fn gray(px: &[u8]) -> u32 {
+    let g = u32::from(px[0]);
+    (g << 16) | (g << 8) | g
+}
+
+fn rgb(px: &[u8]) -> u32 {
+    (u32::from(px[0]) << 16) | (u32::from(px[1]) << 8) | u32::from(px[2])
+}
+
+/// Copies a `size` picture of `channels`-byte pixels into placement `p` of a frame `stride`
+/// pixels wide, sampling the nearest source pixel (the identity when the sizes are equal).
+fn blit(
+    src: &[u8],
+    channels: usize,
+    size: (u32, u32),
+    p: Placement,
+    stride: usize,
+    frame: &mut [u32],
+    pack: fn(&[u8]) -> u32,
+) {
+    let (sw, sh) = (size.0 as usize, size.1 as usize);
+    // Pixel centres: destination i samples source floor((i + 1/2) * s / d).
+    let nearest = |i: usize, s: usize, d: usize| ((2 * i + 1) * s / (2 * d)).min(s - 1);
+    let columns: Vec<usize> = (0..p.width)
+        .map(|i| nearest(i, sw, p.width) * channels)
+        .collect();
+    let row_bytes = sw * channels;
+    for (j, out) in frame
+        .chunks_exact_mut(stride)
+        .skip(p.y)
+        .take(p.height)
+        .enumerate()
+    {
+        let row = &src[nearest(j, sh, p.height) * row_bytes..][..row_bytes];
+        for (o, &c) in out[p.x..p.x + p.width].iter_mut().zip(&columns) {
+            *o = pack(&row[c..c + channels]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placement_keeps_the_aspect_ratio_and_centres() {
+        let p = place((200, 100), (400, 400));
+        assert_eq!((p.x, p.y, p.width, p.height), (0, 100, 400, 200));
+        let p = place((100, 200), (400, 400));
+        assert_eq!((p.x, p.y, p.width, p.height), (100, 0, 200, 400));
+        let p = place((1920, 1080), (1280, 720));
+        assert_eq!((p.x, p.y, p.width, p.height), (0, 0, 1280, 720));
+    }
+
+    #[test]
+    fn placement_of_extreme_shapes_is_at_least_one_pixel() {
+        let p = place((10000, 1), (100, 100));
+        assert_eq!((p.width, p.height), (100, 1));
+        assert_eq!(place((0, 5), (100, 100)).width, 0);
+        assert_eq!(place((5, 5), (0, 100)).width, 0);
+    }
+
+    #[test]
+    fn initial_window_never_enlarges_and_fits_the_bound() {
+        assert_eq!(initial_window((300, 200), (1280, 720)), (300, 200));
+        assert_eq!(initial_window((1920, 1080), (1280, 720)), (1280, 720));
+        assert_eq!(initial_window((4000, 1000), (1280, 720)), (1280, 320));
+    }
+
+    #[test]
+    fn enlarging_repeats_pixels() {
+        let g = GrayImage::from_raw(2, 1, vec![10, 200]).unwrap();
+        let mut frame = Vec::new();
+        letterbox(&Picture::Gray(g), (4, 4), &mut frame);
+        let v = |x: u32| (x << 16) | (x << 8) | x;
+        let bg = BACKGROUND;
+        #[rustfmt::skip]
+        let expected = vec![
+            bg, bg, bg, bg,
+            v(10), v(10), v(200), v(200),
+            v(10), v(10), v(200), v(200),
+            bg, bg, bg, bg,
+        ];
+        assert_eq!(frame, expected);
+    }
+
+    #[test]
+    fn shrinking_averages_so_thin_lines_stay_visible() {
+        // A one-pixel white line in an 8x8 black picture, shrunk to 4x4: nearest neighbour
+        // could drop it, averaging keeps it at half brightness.
+        let g = GrayImage::from_fn(8, 8, |x, _| image::Luma([if x == 3 { 255 } else { 0 }]));
+        let mut frame = Vec::new();
+        letterbox(&Picture::Gray(g), (4, 4), &mut frame);
+        for row in frame.chunks_exact(4) {
+            assert_eq!(row[0], 0);
+            assert_eq!(row[1] & 0xff, 127, "{row:x?}");
+            assert_eq!(row[2], 0);
+        }
+    }
+
+    #[test]
+    fn colour_is_packed_as_0rgb() {
+        let c = RgbImage::from_raw(1, 1, vec![1, 2, 3]).unwrap();
+        let mut frame = vec![7; 100];
+        letterbox(&Picture::Rgb(c), (1, 1), &mut frame);
+        assert_eq!(frame, vec![0x0001_0203]);
+    }
+}
