@@ -38,7 +38,11 @@ use ndarray::{Array, Array1, ArrayBase, ArrayView, CowArray, Data, Dimension};
 use thiserror::Error;
 
 use crate::Float;
+pub(crate) use kernel::{difference, edge, line};
 use plan::AxisPlan;
+#[cfg(test)]
+pub(crate) use stencil::Interior;
+pub(crate) use stencil::{uniform, AxisStencil};
 
 /// The spacing of the samples along one axis (numpy's `*varargs`).
 #[derive(Debug, Clone, PartialEq)]

@@ -14,10 +14,16 @@
 
 pub mod alloc;
 pub mod diff;
+pub mod edges;
 mod float;
 pub mod gradient;
+pub mod grid;
 pub mod io;
 pub mod npy;
+pub mod operators;
+pub mod pipeline;
+mod plane;
+pub mod smooth;
 pub mod timings;
 
 pub use float::Float;

@@ -269,7 +269,7 @@ fn preview_opens_follows_keys_saves_and_quits() {
         stdout.contains(&format!("saved {}", saved.display())),
         "{stdout}"
     );
-    assert_eq!(image::open(&saved).unwrap().dimensions(), (320, 240));
+    assert_eq!(image::open(&saved).unwrap().to_luma8().dimensions(), (320, 240));
     // --timings printed one JSON line per new picture, with the pipeline runs among them.
     let lines: Vec<serde_json::Value> = stderr
         .lines()

@@ -31,7 +31,7 @@ pub(crate) struct AxisJob<'s, W> {
 
 /// `out[k] = W(plus[k] - minus[k]) / divisor`, rounded to `T`.
 #[inline(always)]
-fn difference<T: Float, W: Float>(out: &mut [T], plus: &[T], minus: &[T], divisor: W) {
+pub(crate) fn difference<T: Float, W: Float>(out: &mut [T], plus: &[T], minus: &[T], divisor: W) {
     for ((o, &p), &m) in out.iter_mut().zip(plus).zip(minus) {
         *o = ((p - m).cast::<W>() / divisor).cast();
     }
@@ -54,12 +54,17 @@ fn weighted_each<T: Float, W: Float>(out: &mut [T], x0: &[T], x1: &[T], x2: &[T]
 }
 
 /// An edge value from the three samples nearest the edge, in increasing index order.
-fn edge<T: Float, W: Float>(out: &mut [T], x: [&[T]; 3], rule: &Edge<W>, at_start: bool) {
+pub(crate) fn edge<T: Float, W: Float>(out: &mut [T], x: [&[T]; 3], rule: &Edge<W>, at_start: bool) {
     match *rule {
         Edge::Difference(d) if at_start => difference(out, x[1], x[0], d),
         Edge::Difference(d) => difference(out, x[2], x[1], d),
         Edge::Weighted(w) => weighted(out, x[0], x[1], x[2], w),
     }
+}
+
+/// The derivative of one whole line of `n >= 2` contiguous samples (the last axis).
+pub(crate) fn line<T: Float, W: Float>(out: &mut [T], f: &[T], s: &AxisStencil<W>) {
+    along_row(out, f, 0, f.len(), s);
 }
 
 /// Elements `[start, start + out.len())` of the derivative along the last axis, all in one
