@@ -21,8 +21,10 @@ pub mod grid;
 pub mod io;
 pub mod npy;
 pub mod operators;
+pub mod output;
 pub mod pipeline;
 mod plane;
+pub mod render;
 pub mod smooth;
 pub mod timings;
 
