@@ -208,7 +208,11 @@ fn preview_opens_follows_keys_saves_and_quits() {
     let t = wait_for_title(&display, &window, "threshold auto =");
     assert!(t.contains("scene.png"), "{t}");
     assert!(t.contains("| 2 edges |"), "{t}");
-    tool(&display, "xdotool", &["mousemove", "--window", &window, "20", "20"]);
+    tool(
+        &display,
+        "xdotool",
+        &["mousemove", "--window", &window, "20", "20"],
+    );
 
     // Edges: white outlines on black.
     let edges = wait_for_screen(&display, dir.path(), "the edges", |s| white(s) > 100);
@@ -269,7 +273,10 @@ fn preview_opens_follows_keys_saves_and_quits() {
         stdout.contains(&format!("saved {}", saved.display())),
         "{stdout}"
     );
-    assert_eq!(image::open(&saved).unwrap().to_luma8().dimensions(), (320, 240));
+    assert_eq!(
+        image::open(&saved).unwrap().to_luma8().dimensions(),
+        (320, 240)
+    );
     // --timings printed one JSON line per new picture, with the pipeline runs among them.
     let lines: Vec<serde_json::Value> = stderr
         .lines()

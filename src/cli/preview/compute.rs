@@ -172,7 +172,10 @@ impl Computer {
         let path = free_name(&r.file.path, r.view)
             .ok_or_else(|| format!("no free file name for {}", r.file.path.display()))?;
         if same_file(&path, &r.file.path) {
-            return Err(format!("refusing to write over the input {}", path.display()));
+            return Err(format!(
+                "refusing to write over the input {}",
+                path.display()
+            ));
         }
         let (w, h) = picture.dimensions();
         let (bytes, colour) = match picture {
@@ -358,9 +361,15 @@ mod tests {
         assert_eq!(saved.dimensions(), (6, 4));
         assert_eq!(saved.get_pixel(2, 0).0, [255]);
         assert_eq!(saved.get_pixel(0, 0).0, [0]);
-        assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&second).unwrap());
+        assert_eq!(
+            std::fs::read(&first).unwrap(),
+            std::fs::read(&second).unwrap()
+        );
         // The input is untouched.
-        assert_eq!(image::open(&path).unwrap().to_luma8().get_pixel(5, 0).0, [255]);
+        assert_eq!(
+            image::open(&path).unwrap().to_luma8().get_pixel(5, 0).0,
+            [255]
+        );
     }
 
     #[test]

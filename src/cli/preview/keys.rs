@@ -240,7 +240,11 @@ mod tests {
 
     fn state(config: DetectConfig) -> State {
         let p = config.clone().build().unwrap();
-        State::new(vec!["a.png".into(), "b.png".into(), "c.png".into()], config, p)
+        State::new(
+            vec!["a.png".into(), "b.png".into(), "c.png".into()],
+            config,
+            p,
+        )
     }
 
     /// Presses `key` in a state whose current picture is fully computed: returns the effect
@@ -380,8 +384,14 @@ mod tests {
     #[test]
     fn sigma_steps_through_the_ladder_from_the_effective_value() {
         let mut s = state(DetectConfig::default());
-        assert_eq!(press(&mut s, Key::LeftBracket), (Effect::Nothing, Work::Nothing));
-        assert_eq!(press(&mut s, Key::RightBracket), (Effect::Update, Work::Pipeline));
+        assert_eq!(
+            press(&mut s, Key::LeftBracket),
+            (Effect::Nothing, Work::Nothing)
+        );
+        assert_eq!(
+            press(&mut s, Key::RightBracket),
+            (Effect::Update, Work::Pipeline)
+        );
         assert_eq!(s.config.sigma, Some(0.5));
         // Canny smooths with 1.4 by default: one step down is 1.0, a value between steps
         // goes to the neighbouring step.
@@ -467,8 +477,19 @@ mod tests {
     #[test]
     fn help_lists_every_key() {
         for word in [
-            "1..7", "Up / Down", "[ / ]", "O ", "E ", "T ", "C ", "A ", "PageUp", "S ", "R ",
-            "H ", "Escape",
+            "1..7",
+            "Up / Down",
+            "[ / ]",
+            "O ",
+            "E ",
+            "T ",
+            "C ",
+            "A ",
+            "PageUp",
+            "S ",
+            "R ",
+            "H ",
+            "Escape",
         ] {
             assert!(HELP.contains(word), "{word}");
         }

@@ -81,11 +81,9 @@ pub fn preview(args: PreviewArgs) -> Result<ExitCode> {
     if let (Some(problem), 1) = (&outcome.problem, state.files.len()) {
         return Err(anyhow!("{problem}"));
     }
-    state.problem = outcome.problem;
-    let size = scale::initial_window(
-        outcome.image_size.unwrap_or((640, 480)),
-        window::MAX_WINDOW,
-    );
+    let image_size = outcome.image_size.unwrap_or((640, 480));
+    window::take(&mut state, &mut None, outcome, &spare);
+    let size = scale::initial_window(image_size, window::MAX_WINDOW);
     let win = window::open(&state.title(), size)?;
     let session = window::Session {
         worker,
@@ -141,7 +139,14 @@ mod tests {
     #[test]
     fn a_folder_gives_its_images_sorted_and_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
-        for name in ["b.png", "a.JPG", "c.tif", "notes.txt", ".hidden.png", "noext"] {
+        for name in [
+            "b.png",
+            "a.JPG",
+            "c.tif",
+            "notes.txt",
+            ".hidden.png",
+            "noext",
+        ] {
             fs::write(dir.path().join(name), b"x").unwrap();
         }
         fs::create_dir(dir.path().join("sub.png")).unwrap();

@@ -216,8 +216,14 @@ mod tests {
             ..base.clone()
         };
         after(&mut have, &request(base.clone(), View::Edges));
-        assert_eq!(have.plan(&request(higher.clone(), View::Edges)), Work::Pipeline);
-        assert_eq!(have.plan(&request(higher.clone(), View::Overlay)), Work::Pipeline);
+        assert_eq!(
+            have.plan(&request(higher.clone(), View::Edges)),
+            Work::Pipeline
+        );
+        assert_eq!(
+            have.plan(&request(higher.clone(), View::Overlay)),
+            Work::Pipeline
+        );
 
         let mut have = Have::new();
         after(&mut have, &request(base, View::Magnitude));
@@ -245,7 +251,11 @@ mod tests {
             let mut have = Have::new();
             after(&mut have, &request(base.clone(), view));
             for c in &changes {
-                assert_eq!(have.plan(&request(c.clone(), view)), Work::Pipeline, "{c:?}");
+                assert_eq!(
+                    have.plan(&request(c.clone(), view)),
+                    Work::Pipeline,
+                    "{c:?}"
+                );
             }
         }
     }
@@ -291,7 +301,10 @@ mod tests {
         let r = request(thin.clone(), View::Edges);
         assert_eq!(have.missing(&r), Wanted::edges());
         after(&mut have, &r);
-        assert_eq!(have.plan(&request(thin.clone(), View::Magnitude)), Work::Render);
+        assert_eq!(
+            have.plan(&request(thin.clone(), View::Magnitude)),
+            Work::Render
+        );
         assert_eq!(have.plan(&request(c, View::Edges)), Work::Pipeline);
     }
 

@@ -172,18 +172,21 @@ impl State {
     /// The window title: file, view and every parameter.
     pub fn title(&self) -> String {
         let c = &self.config;
-        let mut t = format!("edgegrad preview | {}", display_name(&self.files[self.index]));
+        let mut t = format!(
+            "edgegrad preview | {}",
+            display_name(&self.files[self.index])
+        );
         if self.files.len() > 1 {
             let _ = write!(t, " ({}/{})", self.index + 1, self.files.len());
         }
         let _ = write!(t, " | {} {}", self.view.number(), self.view.name());
         let _ = write!(t, " | {}", operator_name(c.operator));
         let _ = write!(t, " | edge order {}", c.edge_order);
-        match self.sigma() {
-            s if s == 0.0 => t.push_str(" | sigma off"),
-            s => {
-                let _ = write!(t, " | sigma {s}");
-            }
+        let sigma = self.sigma();
+        if sigma == 0.0 {
+            t.push_str(" | sigma off");
+        } else {
+            let _ = write!(t, " | sigma {sigma}");
         }
         let found = self.levels();
         if c.canny || c.hysteresis.is_some() {
@@ -302,7 +305,11 @@ mod tests {
                 hysteresis: None,
             },
         });
-        assert!(s.title().contains("| threshold 5% = 0.2500 |"), "{}", s.title());
+        assert!(
+            s.title().contains("| threshold 5% = 0.2500 |"),
+            "{}",
+            s.title()
+        );
         s.index = 1;
         assert!(s.title().contains("| threshold 5% |"), "{}", s.title());
     }

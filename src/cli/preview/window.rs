@@ -5,7 +5,7 @@
 
 use std::ffi::OsString;
 use std::sync::mpsc::Sender;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Result};
 use edgegrad::timings::Timings;
@@ -49,7 +49,8 @@ pub fn open(title: &str, size: (usize, usize)) -> Result<Window> {
         .map_err(|e| anyhow!("cannot open the preview window: {e}; {USE_DETECT}"))?;
     let [_, r, g, b] = BACKGROUND.to_be_bytes();
     window.set_background_color(r, g, b);
-    window.set_target_fps(60);
+    // The loop paces itself (see `run`); minifb must not sleep on top.
+    window.set_target_fps(0);
     Ok(window)
 }
 
@@ -65,7 +66,14 @@ pub struct Session {
     pub timings: bool,
 }
 
+/// The time between two pictures: 60 per second.
+const FRAME: Duration = Duration::from_micros(16_667);
+
 /// Runs the window until it is closed (`Q`, Escape, or the window manager).
+///
+/// Each turn reads the keys the last update saw, asks the worker for a new picture when
+/// something changed, waits for a result until the next frame is due (so a picture computed
+/// quickly is shown at once), and draws.
 pub fn run(mut window: Window, mut state: State, s: Session) -> Result<()> {
     let mut frame: Option<Frame> = None;
     let mut size = (0, 0);
@@ -73,6 +81,7 @@ pub fn run(mut window: Window, mut state: State, s: Session) -> Result<()> {
     let mut watch = s
         .watch
         .then(|| Watch::new(&state.file().path, Instant::now()));
+    let mut next_frame = Instant::now();
     window.set_title(&state.title());
     while window.is_open() {
         let once = window.get_keys_pressed(KeyRepeat::No);
@@ -106,13 +115,15 @@ pub fn run(mut window: Window, mut state: State, s: Session) -> Result<()> {
             dirty = false;
         }
         let mut fresh = None;
-        while let Some(outcome) = s.worker.try_result()? {
+        let mut next = s.worker.result_before(next_frame)?;
+        while let Some(outcome) = next {
             let work = outcome.work;
             let (retitle, timings) = take(&mut state, &mut frame, outcome, &s.spare);
             if retitle {
                 window.set_title(&state.title());
             }
             fresh = timings.map(|t| (work, t)).or(fresh);
+            next = s.worker.try_result()?;
         }
         match &frame {
             Some(f) => window.update_with_buffer(&f.pixels, f.size.0, f.size.1)?,
@@ -121,14 +132,24 @@ pub fn run(mut window: Window, mut state: State, s: Session) -> Result<()> {
         if let (true, Some((work, t))) = (s.timings, fresh) {
             eprintln!("{}", timings_line(work, &t));
         }
+        next_frame = Instant::now() + FRAME;
     }
     Ok(())
+}
+
+/// A job for the state as it is now.
+fn job(state: &State, window: (usize, usize), save: bool) -> Job {
+    Job {
+        request: state.request(window),
+        save,
+        timings: Timings::new(),
+    }
 }
 
 /// Takes in what the worker did: the new frame (the old one goes back to be reused), the
 /// levels found, a problem, a saved file. Returns whether the title changed, and the timings
 /// when there is a new picture.
-fn take(
+pub fn take(
     state: &mut State,
     frame: &mut Option<Frame>,
     o: Outcome,
@@ -171,20 +192,11 @@ fn take(
 }
 
 /// One JSON line: the work done, each stage's milliseconds, and `total_ms` from the key press
-/// to the picture on screen.
+/// to the picture drawn in the window.
 fn timings_line(work: Work, t: &Timings) -> String {
     let json = t.to_json();
     let name = format!("{work:?}").to_lowercase();
     format!("{{\"work\":\"{name}\",{}", json.trim_start_matches('{'))
-}
-
-/// A job for the state as it is now.
-fn job(state: &State, window: (usize, usize), save: bool) -> Job {
-    Job {
-        request: state.request(window),
-        save,
-        timings: Timings::new(),
-    }
 }
 
 #[cfg(test)]

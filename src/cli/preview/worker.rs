@@ -5,9 +5,10 @@
 //! save must happen for the picture the user saw). Results come back in order on a channel.
 
 use std::collections::VecDeque;
-use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
+use std::time::Instant;
 
 /// Jobs waiting to start, and whether the worker should stop.
 struct Pending<J> {
@@ -101,6 +102,16 @@ impl<J: Send + 'static, O: Send + 'static> Worker<J, O> {
     pub fn wait_result(&self) -> Result<O, WorkerGone> {
         self.results.recv().map_err(|_| WorkerGone)
     }
+
+    /// Waits for the next result until `deadline` at the latest.
+    pub fn result_before(&self, deadline: Instant) -> Result<Option<O>, WorkerGone> {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        match self.results.recv_timeout(wait) {
+            Ok(o) => Ok(Some(o)),
+            Err(RecvTimeoutError::Timeout) => Ok(None),
+            Err(RecvTimeoutError::Disconnected) => Err(WorkerGone),
+        }
+    }
 }
 
 impl<J, O> Drop for Worker<J, O> {
@@ -166,6 +177,17 @@ mod tests {
         let got: Vec<u32> = (0..3).map(|_| w.wait_result().unwrap()).collect();
         assert_eq!(got, vec![0, 2, 4]);
         assert_eq!(w.try_result(), Ok(None));
+    }
+
+    #[test]
+    fn waiting_for_a_result_ends_at_the_deadline() {
+        let w = Worker::spawn(|x: u32| x);
+        let soon = Instant::now() + Duration::from_millis(20);
+        assert_eq!(w.result_before(soon), Ok(None));
+        assert!(Instant::now() >= soon);
+        w.submit(5, false);
+        let later = Instant::now() + Duration::from_secs(10);
+        assert_eq!(w.result_before(later), Ok(Some(5)));
     }
 
     #[test]
