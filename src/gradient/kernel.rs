@@ -54,7 +54,12 @@ fn weighted_each<T: Float, W: Float>(out: &mut [T], x0: &[T], x1: &[T], x2: &[T]
 }
 
 /// An edge value from the three samples nearest the edge, in increasing index order.
-pub(crate) fn edge<T: Float, W: Float>(out: &mut [T], x: [&[T]; 3], rule: &Edge<W>, at_start: bool) {
+pub(crate) fn edge<T: Float, W: Float>(
+    out: &mut [T],
+    x: [&[T]; 3],
+    rule: &Edge<W>,
+    at_start: bool,
+) {
     match *rule {
         Edge::Difference(d) if at_start => difference(out, x[1], x[0], d),
         Edge::Difference(d) => difference(out, x[2], x[1], d),
