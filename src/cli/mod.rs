@@ -1,5 +1,6 @@
 //! Command-line arguments, their checks, and the mapping of errors to exit codes.
 
+pub mod detect;
 mod numeric;
 
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Detect(detect::DetectArgs),
     Gradient(numeric::GradientArgs),
     Diff(numeric::DiffArgs),
 }
@@ -28,6 +30,7 @@ pub struct UsageError(pub String);
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Detect(args) => detect::detect(args),
         Command::Gradient(args) => numeric::gradient(args),
         Command::Diff(args) => numeric::diff(args),
     }
@@ -45,6 +48,20 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     } else {
         1
     }
+}
+
+/// A clap error on one line: its first paragraph without the `error: ` prefix, e.g.
+/// `invalid value 'x' for '--sigma <S>': invalid float literal (see --help)`.
+pub fn clap_one_line(err: &clap::Error) -> String {
+    let text = err.render().to_string();
+    let first: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let line = first.join(" ");
+    let line = line.strip_prefix("error: ").unwrap_or(&line);
+    format!("{line} (see --help)")
 }
 
 /// The error and its causes on one line.
