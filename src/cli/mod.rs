@@ -2,6 +2,8 @@
 
 pub mod detect;
 mod numeric;
+#[cfg(feature = "preview")]
+mod preview;
 
 use std::process::ExitCode;
 
@@ -20,6 +22,8 @@ enum Command {
     Detect(detect::DetectArgs),
     Gradient(numeric::GradientArgs),
     Diff(numeric::DiffArgs),
+    #[cfg(feature = "preview")]
+    Preview(preview::PreviewArgs),
 }
 
 /// A mistake in how the command was called (exit code 2), as opposed to a failed run (1).
@@ -33,6 +37,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Detect(args) => detect::detect(args),
         Command::Gradient(args) => numeric::gradient(args),
         Command::Diff(args) => numeric::diff(args),
+        #[cfg(feature = "preview")]
+        Command::Preview(args) => preview::preview(args),
     }
 }
 
