@@ -23,9 +23,9 @@ impl Drop for Killed {
     }
 }
 
-/// Starts `Xvfb` on a free display number; `None` when it cannot be started.
-fn start_xvfb() -> Option<(Killed, String)> {
-    for n in 70..110 {
+/// Starts `Xvfb` on a free display number from `first` on; `None` when it cannot be started.
+fn start_xvfb(first: u32) -> Option<(Killed, String)> {
+    for n in first..first + 40 {
         let socket = format!("/tmp/.X11-unix/X{n}");
         if Path::new(&socket).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
             continue;
@@ -49,13 +49,20 @@ fn start_xvfb() -> Option<(Killed, String)> {
                 break; // lost a race for the display number: try the next one
             }
             if Path::new(&socket).exists() {
+                // Still running: the socket is ours, not another server's.
                 sleep(Duration::from_millis(300));
-                return Some((child, display));
+                if let Ok(None) = child.0.try_wait() {
+                    return Some((child, display));
+                }
+                break;
             }
             sleep(Duration::from_millis(50));
         }
     }
-    println!("SKIPPED preview smoke test: Xvfb did not start on any display :70 to :109");
+    println!(
+        "SKIPPED preview smoke test: Xvfb did not start on any display :{first} to :{}",
+        first + 39
+    );
     None
 }
 
@@ -162,36 +169,35 @@ fn white(s: &RgbImage) -> usize {
     s.pixels().filter(|p| p.0 == [255, 255, 255]).count()
 }
 
-#[test]
-fn preview_opens_follows_keys_saves_and_quits() {
-    let Some((_xvfb, display)) = start_xvfb() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("scene.png");
-    scene(&input);
-    let stdout_path = dir.path().join("stdout.txt");
-    let stderr_path = dir.path().join("stderr.txt");
+/// Starts `edgegrad preview ARGS` on `display` (stdout and stderr to files in `dir`) and
+/// waits for its window; returns the process and the window id.
+fn launch(display: &str, dir: &Path, args: &[&str]) -> (Killed, String) {
+    let stderr_path = dir.join("stderr.txt");
     let child = Command::new(env!("CARGO_BIN_EXE_edgegrad"))
-        .args(["preview", input.to_str().unwrap(), "--timings"])
-        .env("DISPLAY", &display)
+        .arg("preview")
+        .args(args)
+        .env("DISPLAY", display)
         .env_remove("WAYLAND_DISPLAY")
-        .stdout(fs::File::create(&stdout_path).unwrap())
+        .stdout(fs::File::create(dir.join("stdout.txt")).unwrap())
         .stderr(fs::File::create(&stderr_path).unwrap())
         .spawn()
         .expect("edgegrad runs");
     let mut preview = Killed(child);
-
-    // The window appears, titled with the file, the view and the parameters.
     let start = Instant::now();
-    let window = loop {
+    loop {
         let out = Command::new("xdotool")
             .args(["search", "--onlyvisible", "--name", "edgegrad preview"])
-            .env("DISPLAY", &display)
+            .env("DISPLAY", display)
             .output()
             .expect("xdotool runs (install it; .ci/run does)");
         if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next() {
-            break id.trim().to_owned();
+            let window = id.trim().to_owned();
+            tool(
+                display,
+                "xdotool",
+                &["mousemove", "--window", &window, "20", "20"],
+            );
+            return (preview, window);
         }
         if let Ok(Some(status)) = preview.0.try_wait() {
             panic!(
@@ -204,7 +210,37 @@ fn preview_opens_follows_keys_saves_and_quits() {
             "no preview window appeared"
         );
         sleep(Duration::from_millis(100));
+    }
+}
+
+/// Waits for the process to end by itself, for at most ten seconds.
+fn wait_for_exit(preview: &mut Killed) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = preview.0.try_wait().unwrap() {
+            return status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "preview did not exit"
+        );
+        sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn preview_opens_follows_keys_saves_and_quits() {
+    let Some((_xvfb, display)) = start_xvfb(70) else {
+        return;
     };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("scene.png");
+    scene(&input);
+    let (mut preview, window) = launch(
+        &display,
+        dir.path(),
+        &[input.to_str().unwrap(), "--timings"],
+    );
     let t = wait_for_title(&display, &window, "threshold auto =");
     assert!(t.contains("scene.png"), "{t}");
     assert!(t.contains("| 2 edges |"), "{t}");
@@ -255,20 +291,10 @@ fn preview_opens_follows_keys_saves_and_quits() {
 
     // Q closes the window and ends the process successfully.
     press(&display, &window, "q");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = preview.0.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "preview did not exit after q"
-        );
-        sleep(Duration::from_millis(50));
-    };
-    let stderr = fs::read_to_string(&stderr_path).unwrap();
+    let status = wait_for_exit(&mut preview);
+    let stderr = fs::read_to_string(dir.path().join("stderr.txt")).unwrap();
     assert!(status.success(), "exit {status}: {stderr}");
-    let stdout = fs::read_to_string(&stdout_path).unwrap();
+    let stdout = fs::read_to_string(dir.path().join("stdout.txt")).unwrap();
     assert!(
         stdout.contains(&format!("saved {}", saved.display())),
         "{stdout}"
@@ -284,4 +310,57 @@ fn preview_opens_follows_keys_saves_and_quits() {
         .collect();
     assert!(lines.iter().any(|v| v["work"] == "pipeline"), "{stderr}");
     assert!(lines.iter().all(|v| v["total_ms"].as_f64().is_some()));
+}
+
+#[test]
+fn preview_steps_through_a_folder_and_reloads_a_watched_file() {
+    let Some((_xvfb, display)) = start_xvfb(120) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let images = dir.path().join("images");
+    fs::create_dir(&images).unwrap();
+    scene(&images.join("a.png"));
+    // b.png: the same scene mirrored.
+    let flipped = |path: &Path| {
+        let mut img = image::open(images.join("a.png")).unwrap().to_luma8();
+        image::imageops::flip_horizontal_in_place(&mut img);
+        img.save(path).unwrap();
+    };
+    flipped(&images.join("b.png"));
+    let (mut preview, window) = launch(
+        &display,
+        dir.path(),
+        &[images.to_str().unwrap(), "--watch", "--output", "overlay"],
+    );
+    wait_for_title(&display, &window, "a.png (1/2) | 7 overlay |");
+    let first = wait_for_screen(&display, dir.path(), "the overlay", |s| {
+        s.pixels().any(|p| p.0 == [255, 220, 0])
+    });
+
+    // Right: the next image, mirrored.
+    press(&display, &window, "Right");
+    wait_for_title(&display, &window, "b.png (2/2)");
+    let second = wait_for_screen(&display, dir.path(), "the second image", |s| {
+        differs(s, &first) > 1000
+    });
+
+    // Rewriting the file shown (written aside, renamed over it) reloads it: it is now the
+    // same as the first image.
+    let aside = dir.path().join("aside.png");
+    scene(&aside);
+    fs::rename(&aside, images.join("b.png")).unwrap();
+    wait_for_screen(&display, dir.path(), "the rewritten image", |s| {
+        differs(s, &second) > 1000 && differs(s, &first) < 100
+    });
+    assert!(title(&display, &window).contains("b.png (2/2)"));
+
+    // PageDown wraps round to the first image; Escape closes.
+    press(&display, &window, "Next");
+    wait_for_title(&display, &window, "a.png (1/2)");
+    press(&display, &window, "Escape");
+    let status = wait_for_exit(&mut preview);
+    let stderr = fs::read_to_string(dir.path().join("stderr.txt")).unwrap();
+    assert!(status.success(), "exit {status}: {stderr}");
+    assert_eq!(stderr, "", "no errors expected");
 }
