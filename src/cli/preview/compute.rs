@@ -90,37 +90,31 @@ impl Computer {
 
     /// Does what `job` needs.
     pub fn run(&mut self, job: Job) -> Outcome {
-        let Job {
-            request,
-            save,
-            mut timings,
-        } = job;
-        let work = self.have.plan(&request);
-        let mut outcome = Outcome {
-            request,
-            work,
+        let mut o = Outcome {
+            work: self.have.plan(&job.request),
+            request: job.request,
             frame: None,
             image_size: None,
             levels: None,
             saved: None,
             problem: None,
-            timings: Timings::new(),
+            timings: job.timings,
         };
-        if let Err(problem) = self.bring_up_to_date(&mut outcome, &mut timings) {
+        if let Err(problem) = self.bring_up_to_date(&mut o) {
             self.have = Have::new();
             self.photo = None;
             self.picture = None;
-            outcome.problem = Some(problem);
-            outcome.frame = self.blank(outcome.request.window);
-        } else if save {
-            outcome.saved = Some(timings.time("encode_ms", || self.save(&outcome.request)));
+            o.problem = Some(problem);
+            o.frame = self.blank(o.request.window);
+        } else if job.save {
+            o.saved = Some(o.timings.time("encode_ms", || self.save(&o.request)));
         }
-        outcome.timings = timings;
-        outcome
+        o
     }
 
-    fn bring_up_to_date(&mut self, o: &mut Outcome, timings: &mut Timings) -> Result<(), String> {
-        let r = &o.request;
+    /// Does the work `o.work` for `o.request`, recording what it made in `o`.
+    fn bring_up_to_date(&mut self, o: &mut Outcome) -> Result<(), String> {
+        let (r, timings) = (&o.request, &mut o.timings);
         if o.work == Work::Load {
             let photo = timings.time("decode_ms", || load(&r.file.path, &self.limits))?;
             self.photo = Some(photo);
