@@ -12,7 +12,7 @@ import numpy as np
 from skimage.feature import canny as sk_canny
 
 # high threshold levels in derivative units (a full black-to-white one-pixel step gives 0.5)
-LEVELS = np.geomspace(0.003, 0.35, 26)
+LEVELS = np.geomspace(0.0015, 0.35, 20)
 RATIOS = (0.25, 0.4, 0.5, 0.7)
 
 

@@ -60,13 +60,14 @@ class Maps:
     sigma: float
     mag: np.ndarray
     thin: np.ndarray  # NMS survivors
+    pixel_noise: float  # robust noise std of the unsmoothed grid (Immerkaer's mask, median)
 
     @classmethod
     def of(cls, image_u8: np.ndarray, sigma: float) -> "Maps":
         grid = smooth(image_u8.astype(np.float32) / np.float32(255.0), sigma)
         dy, dx = np.gradient(grid)
         mag = np.hypot(dx, dy)
-        return cls(sigma, mag, nms(mag, dx, dy))
+        return cls(sigma, mag, nms(mag, dx, dy), immerkaer(image_u8.astype(np.float32) / np.float32(255.0)))
 
 
 # ---- automatic threshold rules: each returns a magnitude level from the maps ----
@@ -104,6 +105,13 @@ def triangle(values: np.ndarray, bins: int = 256) -> float:
     x0, y0, x1, y1 = peak, y[0], last, y[-1]
     d = np.abs((y1 - y0) * x - (x1 - x0) * y + x1 * y0 - y1 * x0)
     return float(edges[int(x[np.argmax(d)]) + 1])
+
+
+def immerkaer(grid: np.ndarray) -> float:
+    """Robust noise std of an image: median |I * N| / (0.6745 * 6), N Immerkaer's mask."""
+    n = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
+    lap = ndimage.correlate(grid, n, mode="nearest")[1:-1, 1:-1]
+    return float(np.median(np.abs(lap))) / (0.6745 * 6.0)
 
 
 def noise_sigma_mad(mag: np.ndarray) -> float:

@@ -16,6 +16,10 @@ and levels:
 * ``noise k,c``   T = max(k * s, c * g): s = median(M) / sqrt(2 ln 2) estimates the noise std of
                   one derivative component (the median of a Rayleigh variable), g is the peak
                   magnitude the pipeline gives a unit step, so c is a minimum step contrast.
+* ``noise-img k,c`` the same with s = sigma_img * gain(sigma): sigma_img is the noise std of the
+                  image itself, median(|I * N|) / (0.6745 * 6) with Immerkaer's mask
+                  N = [[1,-2,1],[-2,4,-2],[1,-2,1]], and gain(sigma) the std of a derivative component
+                  of smoothed unit white noise.
 """
 from __future__ import annotations
 
@@ -36,6 +40,16 @@ def step_gain(sigma: float) -> float:
     return _STEP_GAIN[sigma]
 
 
+def noise_gain(sigma: float) -> float:
+    """Std of one np.gradient component of unit white noise smoothed by ``sigma``."""
+    key = ("noise", sigma)
+    if key not in _STEP_GAIN:
+        noise = np.random.default_rng(7).standard_normal((512, 512)).astype(np.float32)
+        g = np.gradient(smooth(noise, sigma), axis=1)[16:-16, 16:-16]
+        _STEP_GAIN[key] = float(g.std())
+    return _STEP_GAIN[key]
+
+
 def level(maps: Maps, name: str, arg=None) -> float:
     m = maps.mag
     if name == "otsu":
@@ -52,6 +66,9 @@ def level(maps: Maps, name: str, arg=None) -> float:
     if name == "noise":
         k, c = arg
         return max(k * noise_sigma_mad(m), c * step_gain(maps.sigma))
+    if name == "noise-img":
+        k, c = arg
+        return max(k * maps.pixel_noise * noise_gain(maps.sigma), c * step_gain(maps.sigma))
     raise ValueError(name)
 
 
@@ -67,16 +84,16 @@ def apply(maps: Maps, family: str, high: float, ratio: float = 1.0) -> np.ndarra
 
 SIGMAS = (0.0, 1.0, 1.4, 2.0)
 RATIOS = (0.4, 0.5, 0.7)
-NOISE_K = (3.0, 4.0, 5.0, 6.0, 8.0)
+NOISE_K = (3.0, 3.5, 4.0, 4.5, 5.0, 6.0)
 NOISE_C = (0.01, 0.02, 0.04)
 
 
 def candidates():
     """(sigma, family, level name, level arg, ratio) for every rule tried."""
     out = []
-    levels = [("otsu", None), ("otsu-nms", None), ("triangle", None),
-              ("top", 5), ("top", 10), ("top", 20)]
+    levels = [("otsu", None), ("otsu-nms", None), ("triangle", None), ("top", 5), ("top", 10)]
     levels += [("noise", (k, c)) for k in NOISE_K for c in NOISE_C]
+    levels += [("noise-img", (k, 0.02)) for k in NOISE_K[::2]]
     for s in SIGMAS:
         for name, arg in levels:
             out.append((s, "plain", name, arg, 1.0))
@@ -87,6 +104,21 @@ def candidates():
     return out
 
 
+# The rules this evaluation recommends (see RESULTS.md), and today's `detect` default for reference.
+RECOMMENDED = {
+    "detect default: sigma 1, NMS, T = max(3.5 s_med, 0.02 g)": (1.0, "thin", "noise", (3.5, 0.02), 1.0),
+    "detect default, sigma 2 variant": (2.0, "thin", "noise", (3.5, 0.02), 1.0),
+    "--canny: sigma 1.4, NMS, high = max(4.5 s_med, 0.02 g), low = 0.5 high":
+        (1.4, "hyst", "noise", (4.5, 0.02), 0.5),
+    "unthinned: sigma 0, M > max(3.5 s_med, 0.02 g)": (0.0, "plain", "noise", (3.5, 0.02), 1.0),
+}
+CURRENT = {
+    "specified `detect` default: sigma 0, M > Otsu(M)": (0.0, "plain", "otsu", None, 1.0),
+    "specified `--thin`: sigma 0, NMS, M > Otsu(M)": (0.0, "thin", "otsu", None, 1.0),
+    "Otsu-based `--canny`: sigma 1.4, NMS, high = Otsu(M), low = 0.5 high": (1.4, "hyst", "otsu", None, 0.5),
+}
+
+
 def describe(sigma, family, name, arg, ratio) -> str:
     lv = {"otsu": "Otsu(M)", "otsu-nms": "Otsu(M on NMS)", "triangle": "triangle(M)",
           "matlab": "70th pct (MATLAB)"}.get(name)
@@ -94,5 +126,7 @@ def describe(sigma, family, name, arg, ratio) -> str:
         lv = f"top {arg}%"
     if name == "noise":
         lv = f"max({arg[0]:g} s_med, {arg[1]:g} g)"
+    if name == "noise-img":
+        lv = f"max({arg[0]:g} s_img, {arg[1]:g} g)"
     fam = {"plain": "M > T", "thin": "NMS, M > T", "hyst": f"NMS + hysteresis low={ratio:g} high"}[family]
     return f"sigma {sigma:g}, {fam}, T = {lv}"
