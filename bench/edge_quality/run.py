@@ -33,7 +33,7 @@ from pipeline_sim import Maps  # noqa: E402
 from scenes import render, scene_set  # noqa: E402
 from scoring import TOLERANCE, Counts, match  # noqa: E402
 
-CONDITION_ORDER = ["clean", "textured", "noisy", "blurred", "low-contrast", "mixed"]
+CONDITION_ORDER = ["clean", "textured", "noisy", "blurred", "low-contrast", "fine-detail", "mixed"]
 
 
 class Results:

@@ -38,10 +38,11 @@ class SceneSpec:
     texture: float = 0.0  # std of the band-limited background/shape texture
     blur: float = 0.0  # Gaussian blur sigma of the whole scene, pixels
     noise: float = 0.0  # std of additive white Gaussian noise
+    detail: bool = False  # many small shapes close together instead of a few large ones
 
     @property
     def name(self) -> str:
-        return (f"{self.condition}-s{self.seed}-{self.width}x{self.height}"
+        return (f"{self.condition}-s{self.seed}-{self.width}x{self.height}{'-detail' if self.detail else ''}"
                 f"-b{self.blur:g}-n{self.noise:g}-t{self.texture:g}")
 
 
@@ -75,16 +76,15 @@ def _shape_masks(kind, params, ys, xs):
     raise ValueError(kind)
 
 
-def _place_shapes(rng, width, height, count):
-    """Non-overlapping shapes (bounding circles apart by a margin), away from the border."""
+def _place_shapes(rng, width, height, count, sizes, margin):
+    """Non-overlapping shapes (bounding circles ``margin`` px apart), away from the border."""
     kinds = ["disc", "ellipse", "rect", "triangle"]
     shapes = []
     m = min(width, height)
-    margin = 8.0
     tries = 0
-    while len(shapes) < count and tries < 4000:
+    while len(shapes) < count and tries < 20000:
         tries += 1
-        r = rng.uniform(0.07, 0.2) * m
+        r = rng.uniform(*sizes) * m
         kind = kinds[len(shapes) % len(kinds)]
         bound = r * (1.0 if kind != "triangle" else 1.0) * (1.0 if kind != "rect" else math.sqrt(2))
         cy = rng.uniform(bound + margin, height - bound - margin)
@@ -112,8 +112,12 @@ def _texture(rng, height, width, std):
 def render(spec: SceneSpec) -> Scene:
     rng = np.random.default_rng(spec.seed)
     h, w = spec.height, spec.width
-    count = int(rng.integers(6, 10))
-    shapes = _place_shapes(rng, w, h, count)
+    if spec.detail:
+        count = int(rng.integers(30, 45))
+        shapes = _place_shapes(rng, w, h, count, (0.02, 0.04), 3.0)
+    else:
+        count = int(rng.integers(6, 10))
+        shapes = _place_shapes(rng, w, h, count, (0.07, 0.2), 8.0)
     background = rng.uniform(0.15, 0.85)
 
     # intensities: shape i has contrast contrasts[i % len] against the background
@@ -186,6 +190,8 @@ def scene_set(quick: bool = False):
         add("blurred", reps, contrasts=MIXED, blur=b)
     add("low-contrast", reps, contrasts=LOW, blur=0.6)
     add("low-contrast", reps, contrasts=LOW, blur=0.6, noise=0.02)
+    add("fine-detail", reps, contrasts=MIXED, blur=0.6, detail=True)
+    add("fine-detail", reps, contrasts=MIXED, blur=0.8, noise=0.02, detail=True)
     add("mixed", reps, contrasts=MIXED, texture=0.03, blur=1.5, noise=0.02)
     add("mixed", reps, contrasts=MIXED, texture=0.03, blur=1.0, noise=0.05)
     return specs
