@@ -106,14 +106,14 @@ def candidates():
 
 # The rules this evaluation recommends (see RESULTS.md), and today's `detect` default for reference.
 RECOMMENDED = {
-    "detect default: sigma 1, NMS, T = max(3.5 s_med, 0.02 g)": (1.0, "thin", "noise", (3.5, 0.02), 1.0),
-    "detect default, sigma 2 variant": (2.0, "thin", "noise", (3.5, 0.02), 1.0),
-    "--canny: sigma 1.4, NMS, high = max(4.5 s_med, 0.02 g), low = 0.5 high":
-        (1.4, "hyst", "noise", (4.5, 0.02), 0.5),
-    "no smoothing: sigma 0, NMS, T = max(3.5 s_med, 0.02 g)": (0.0, "thin", "noise", (3.5, 0.02), 1.0),
-    "no smoothing: sigma 0, NMS, high = max(4 s_med, 0.02 g), low = 0.5 high":
-        (0.0, "hyst", "noise", (4.0, 0.02), 0.5),
-    "unthinned: sigma 0, M > max(3.5 s_med, 0.02 g)": (0.0, "plain", "noise", (3.5, 0.02), 1.0),
+    "detect default: sigma 1, NMS, T = max(3.5 s_med, 0.01 g)": (1.0, "thin", "noise", (3.5, 0.01), 1.0),
+    "detect default, sigma 2 variant": (2.0, "thin", "noise", (3.5, 0.01), 1.0),
+    "--canny: sigma 1.4, NMS, high = max(4.5 s_med, 0.01 g), low = 0.5 high":
+        (1.4, "hyst", "noise", (4.5, 0.01), 0.5),
+    "no smoothing: sigma 0, NMS, T = max(3.5 s_med, 0.01 g)": (0.0, "thin", "noise", (3.5, 0.01), 1.0),
+    "no smoothing: sigma 0, NMS, high = max(4 s_med, 0.01 g), low = 0.5 high":
+        (0.0, "hyst", "noise", (4.0, 0.01), 0.5),
+    "unthinned: sigma 0, M > max(3.5 s_med, 0.01 g)": (0.0, "plain", "noise", (3.5, 0.01), 1.0),
 }
 CURRENT = {
     "specified `detect` default: sigma 0, M > Otsu(M)": (0.0, "plain", "otsu", None, 1.0),
