@@ -14,10 +14,18 @@
 
 pub mod alloc;
 pub mod diff;
+pub mod edges;
 mod float;
 pub mod gradient;
+pub mod grid;
 pub mod io;
 pub mod npy;
+pub mod operators;
+pub mod output;
+pub mod pipeline;
+mod plane;
+pub mod render;
+pub mod smooth;
 pub mod timings;
 
 pub use float::Float;
