@@ -83,6 +83,8 @@ def apply(maps: Maps, family: str, high: float, ratio: float = 1.0) -> np.ndarra
 
 
 SIGMAS = (0.0, 1.0, 1.4, 2.0)
+# a bare threshold only gets worse with smoothing (thicker edges): tried at these sigmas only
+PLAIN_SIGMAS = (0.0, 1.0)
 RATIOS = (0.4, 0.5, 0.7)
 NOISE_K = (3.0, 3.5, 4.0, 4.5, 5.0, 6.0)
 NOISE_C = (0.01, 0.02, 0.04)
@@ -96,7 +98,8 @@ def candidates():
     levels += [("noise-img", (k, 0.02)) for k in NOISE_K[::2]]
     for s in SIGMAS:
         for name, arg in levels:
-            out.append((s, "plain", name, arg, 1.0))
+            if s in PLAIN_SIGMAS:
+                out.append((s, "plain", name, arg, 1.0))
             out.append((s, "thin", name, arg, 1.0))
             for r in RATIOS:
                 out.append((s, "hyst", name, arg, r))

@@ -100,6 +100,8 @@ def evaluate_scene(args):
             out[(label, label)] = score(rules.apply(m, family, rules.level(m, name, arg), ratio))
         for sigma in rules.SIGMAS:
             for family, ratios in (("plain", (1.0,)), ("thin", (1.0,)), ("hyst", baselines.RATIOS)):
+                if family == "plain" and sigma not in rules.PLAIN_SIGMAS:
+                    continue
                 label = oracle_label(sigma, family)
                 for t in baselines.LEVELS:
                     for r in ratios:
@@ -338,7 +340,8 @@ def main():
     if not args.no_rules:
         rule_labels = [rules.describe(*c) for c in rules.candidates()]
         res.meta = {rules.describe(*c): c for c in rules.candidates()}
-        swept += [oracle_label(s, f) for s in rules.SIGMAS for f in ("plain", "thin", "hyst")]
+        swept += [oracle_label(s, f) for s in rules.SIGMAS for f in ("plain", "thin", "hyst")
+                  if f != "plain" or s in rules.PLAIN_SIGMAS]
     print(f"python methods done at {time.time() - t0:.1f} s", file=sys.stderr)
 
     with tempfile.TemporaryDirectory() as tmp:
