@@ -3,14 +3,16 @@
 # a 1920x1080 photo, presses Up and Down (threshold) N times each, and prints the median and
 # worst key-to-screen time (total_ms of --timings) with the median of each stage.
 #
-#   scripts/preview-latency.sh [IMAGE] [N] [VIEW-KEY]     (default: assets/chelsea.png resized
-#                                                          to 1920x1080, 20, 2 = edges)
+#   scripts/preview-latency.sh [IMAGE] [N] [VIEW-KEY] [PREVIEW OPTION...]
+#   (defaults: assets/chelsea.png resized to 1920x1080, 20, 2 = edges; e.g. "" 20 2 --canny)
 # Needs Xvfb, xdotool and ImageMagick (.ci/run installs them) and a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=target/release/edgegrad
+given=${1:-}
 n=${2:-20}
 view=${3:-2}
+shift $(($# < 3 ? $# : 3))
 work=$(mktemp -d)
 cleanup() {
   [ -n "${preview:-}" ] && kill "$preview" 2>/dev/null || true
@@ -18,8 +20,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-if [ -n "${1:-}" ]; then
-  image=$1
+if [ -n "$given" ]; then
+  image=$given
 else
   image=$work/photo1080.png
   convert assets/chelsea.png -resize '1920x1080!' "$image"
@@ -30,7 +32,7 @@ Xvfb ":$d" -screen 0 1920x1200x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 for _ in $(seq 100); do [ -e "/tmp/.X11-unix/X$d" ] && break; sleep 0.05; done
 export DISPLAY=:$d
-"$bin" preview "$image" --timings 2>"$work/timings" &
+"$bin" preview "$image" --timings "$@" 2>"$work/timings" &
 preview=$!
 win=
 for _ in $(seq 200); do
@@ -47,24 +49,30 @@ key q
 wait "$preview" || true
 preview=
 awk -v n="$n" '
-  /"work":"pipeline"/ {
-    k += 1
-    line[k] = $0
-    match($0, /"total_ms":[0-9.]+/); total[k] = substr($0, RSTART + 11, RLENGTH - 11) + 0
-  }
   function median(a, m,   i, j, t, b) {
     for (i = 1; i <= m; i++) b[i] = a[i]
     for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (b[j] < b[i]) { t = b[i]; b[i] = b[j]; b[j] = t }
     return m % 2 ? b[(m + 1) / 2] : (b[m / 2] + b[m / 2 + 1]) / 2
   }
+  /"work":"pipeline"/ {
+    k += 1
+    rest = $0
+    while (match(rest, /"[a-z_]+_ms":[0-9.]+/)) {
+      pair = substr(rest, RSTART + 1, RLENGTH - 1)
+      rest = substr(rest, RSTART + RLENGTH)
+      split(pair, kv, "\":")
+      if (!(kv[1] in count)) order[++stages] = kv[1]
+      value[kv[1], ++count[kv[1]]] = kv[2] + 0
+    }
+  }
   END {
     if (k == 0) { print "no pipeline runs recorded"; exit 1 }
-    worst = 0; for (i = 1; i <= k; i++) if (total[i] > worst) worst = total[i]
-    printf "%d threshold changes shown (of %d keys): key to screen median %.1f ms, worst %.1f ms\n", k, 2 * n, median(total, k), worst
-    split("histogram_ms edges_ms smooth_ms gradient_ms nms_ms hysteresis_ms render_ms scale_ms", stages, " ")
-    for (s in stages) {
-      m = 0
-      for (i = 1; i <= k; i++) if (match(line[i], "\"" stages[s] "\":[0-9.]+")) { m += 1; v[m] = substr(line[i], RSTART + length(stages[s]) + 3, RLENGTH - length(stages[s]) - 3) + 0 }
-      if (m) printf "  %-14s median %.2f ms\n", stages[s], median(v, m)
+    for (i = 1; i <= count["total_ms"]; i++) { v[i] = value["total_ms", i]; if (v[i] > worst) worst = v[i] }
+    printf "%d threshold changes shown (of %d keys): key to screen median %.1f ms, worst %.1f ms\n", k, 2 * n, median(v, count["total_ms"]), worst
+    for (s = 1; s <= stages; s++) {
+      name = order[s]
+      if (name == "total_ms") continue
+      for (i = 1; i <= count[name]; i++) v[i] = value[name, i]
+      printf "  %-16s median %.2f ms\n", name, median(v, count[name])
     }
   }' "$work/timings"

@@ -23,8 +23,27 @@ impl Drop for Killed {
     }
 }
 
+/// The X server, stopped with SIGTERM when the test ends so that it removes its lock file and
+/// socket (SIGKILL would leave them, and the display number could not be used again).
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            sleep(Duration::from_millis(20));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts `Xvfb` on a free display number from `first` on; `None` when it cannot be started.
-fn start_xvfb(first: u32) -> Option<(Killed, String)> {
+fn start_xvfb(first: u32) -> Option<(Server, String)> {
     for n in first..first + 40 {
         let socket = format!("/tmp/.X11-unix/X{n}");
         if Path::new(&socket).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
@@ -37,7 +56,7 @@ fn start_xvfb(first: u32) -> Option<(Killed, String)> {
             .stderr(Stdio::null())
             .spawn();
         let mut child = match child {
-            Ok(c) => Killed(c),
+            Ok(c) => Server(c),
             Err(e) => {
                 println!("SKIPPED preview smoke test: cannot run Xvfb: {e}");
                 return None;

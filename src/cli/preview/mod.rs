@@ -22,8 +22,8 @@ use std::sync::mpsc;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Args;
+use edgegrad::batch::plan::is_image_path;
 use edgegrad::timings::Timings;
-use image::ImageFormat;
 
 use super::detect::{DetectOptions, OutputKind};
 use compute::{Computer, Job};
@@ -107,8 +107,8 @@ fn first_view(kind: OutputKind) -> View {
     }
 }
 
-/// The image at `path`, or the images directly in the folder `path` (files whose extension
-/// names a format the image crate reads, hidden files left out), sorted by name.
+/// The image at `path`, or the images directly in the folder `path` (the files `batch` would
+/// take: an extension naming a format this build reads; hidden files left out), sorted by name.
 fn images(path: &Path) -> Result<Vec<PathBuf>> {
     let meta = fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if !meta.is_dir() {
@@ -122,7 +122,7 @@ fn images(path: &Path) -> Result<Vec<PathBuf>> {
             let hidden = p
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            !hidden && p.is_file() && ImageFormat::from_path(p).is_ok()
+            !hidden && p.is_file() && is_image_path(p)
         })
         .collect();
     files.sort();
