@@ -19,7 +19,7 @@ use edgegrad::pipeline::{Pipeline, Wanted};
 use edgegrad::render::{self, Depth};
 use edgegrad::timings::Timings;
 use image::DynamicImage;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use serde_json::{json, Value};
 
 use super::detect::{DetectOptions, OutputKind};
@@ -153,9 +153,15 @@ fn progress_bar(len: usize, quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::new(len as u64);
     let style = ProgressStyle::with_template(
-        "{bar:30.cyan/blue} {pos}/{len} files  {per_sec}  {elapsed} elapsed, ETA {eta}",
+        "{bar:30.cyan/blue} {pos}/{len} files  {rate}  {elapsed} elapsed, ETA {eta}",
     )
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .with_key(
+        "rate",
+        |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.1} images/s", state.per_sec());
+        },
+    );
     bar.set_style(style);
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
