@@ -20,10 +20,11 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use thiserror::Error;
 
+use crate::edges::magnitude::magnitude_row;
 use crate::gradient::{difference, edge, line, uniform, AxisStencil};
 use crate::grid::LumaView;
 use crate::plane::{with_plane, Plane, Sample};
-use crate::smooth::{smooth_row, GaussianKernel, RowWeights};
+use crate::smooth::{GaussianKernel, RowWeights, Smoother};
 
 /// A derivative operator; all are scaled to estimate `d/dx` and `d/dy` in grid units per pixel.
 ///
@@ -218,11 +219,6 @@ impl RowKernel {
             smooth: d.smoothing.as_ref().map(|k| k.row_weights(T::SCALE)),
         }
     }
-
-    /// The largest kernel radius (for scratch sizes).
-    fn radius(&self) -> usize {
-        self.smooth.as_ref().map_or(0, RowWeights::radius)
-    }
 }
 
 /// Five rows of a plane-sized image, cached by row index: any five consecutive rows fit.
@@ -266,7 +262,7 @@ pub(crate) struct GradientRows<'k, 'p, T> {
     plane: Plane<'p, T>,
     grid: Ring,
     averaged: Ring,
-    pad: Vec<f32>,
+    smoother: Option<Smoother>,
     column: Vec<f32>,
 }
 
@@ -279,7 +275,10 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
             plane,
             grid: Ring::new(cols),
             averaged: Ring::new(cols),
-            pad: vec![0.0; cols + 2 * kernel.radius()],
+            smoother: kernel
+                .smooth
+                .as_ref()
+                .map(|w| Smoother::new(cols, w.radius())),
             column: vec![0.0; cols],
         }
     }
@@ -290,9 +289,9 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
             return;
         }
         let out = self.grid.slot(k);
-        match &self.kernel.smooth {
-            Some(w) => smooth_row(&self.plane, w, k, &mut self.pad, out),
-            None => {
+        match (&self.kernel.smooth, &mut self.smoother) {
+            (Some(w), Some(smoother)) => smoother.row(&self.plane, w, k, out),
+            _ => {
                 for (o, &v) in out.iter_mut().zip(self.plane.row(k)) {
                     *o = v.unit();
                 }
@@ -322,6 +321,96 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
             .zip(&g[2..])
         {
             *o = side * l + centre * c + side * r;
+        }
+    }
+
+    /// For the central operator away from the top and bottom rows (and rows of 3 or more):
+    /// the grid rows around row `y` and the derivative along it at both ends, for the fused
+    /// single-pass kernels below. `None` elsewhere.
+    #[inline(always)]
+    fn central_rows(&mut self, y: usize) -> Option<CentralRows<'_>> {
+        let (n, cols) = (self.plane.rows, self.plane.cols);
+        if self.kernel.across_weights.is_some() || y == 0 || y + 1 >= n || cols < 3 {
+            return None;
+        }
+        for k in [y - 1, y, y + 1] {
+            self.grid_row(k);
+        }
+        let centre = self.grid.row(y);
+        // The border columns by the stencil's edge rules, on three-sample windows.
+        let mut edge = [0.0f32; 3];
+        line(&mut edge, &centre[..3], &self.kernel.along);
+        let first_dx = edge[0];
+        line(&mut edge, &centre[cols - 3..], &self.kernel.along);
+        Some(CentralRows {
+            above: self.grid.row(y - 1),
+            centre,
+            below: self.grid.row(y + 1),
+            first_dx,
+            last_dx: edge[2],
+        })
+    }
+
+    /// Writes `out[x] = op(dx[x], dy[x])` for row `y` in one pass over the grid rows, without
+    /// storing `dx` and `dy` (bench pipeline/fused_value), where [`GradientRows::central_rows`]
+    /// applies; `dx` and `dy` are exactly those of [`GradientRows::compute`]. Returns `false`,
+    /// writing nothing, elsewhere.
+    #[inline(always)]
+    pub fn map_central<O: Copy>(
+        &mut self,
+        y: usize,
+        out: &mut [O],
+        op: impl Fn(f32, f32) -> O,
+    ) -> bool {
+        let Some(g) = self.central_rows(y) else {
+            return false;
+        };
+        let cols = g.centre.len();
+        out[0] = op(g.first_dx, g.dy(0));
+        out[cols - 1] = op(g.last_dx, g.dy(cols - 1));
+        let k = cols - 2;
+        let (o, right, left) = (&mut out[1..cols - 1], &g.centre[2..], &g.centre[..k]);
+        let (below, above) = (&g.below[1..k + 1], &g.above[1..k + 1]);
+        for ((((o, &r), &l), &b), &a) in o.iter_mut().zip(right).zip(left).zip(below).zip(above) {
+            *o = op((r - l) / INTERIOR_DIVISOR, (b - a) / INTERIOR_DIVISOR);
+        }
+        true
+    }
+
+    /// Like [`GradientRows::compute`] followed by the magnitude, in one pass where
+    /// [`GradientRows::central_rows`] applies (bench pipeline/fused_canny).
+    pub fn compute_with_magnitude(
+        &mut self,
+        y: usize,
+        dx: &mut [f32],
+        dy: &mut [f32],
+        m: &mut [f32],
+    ) {
+        let Some(g) = self.central_rows(y) else {
+            self.compute(y, dx, dy);
+            magnitude_row(m, dx, dy);
+            return;
+        };
+        let cols = g.centre.len();
+        for x in [0, cols - 1] {
+            dx[x] = if x == 0 { g.first_dx } else { g.last_dx };
+            dy[x] = g.dy(x);
+            m[x] = (dx[x] * dx[x] + dy[x] * dy[x]).sqrt();
+        }
+        let k = cols - 2;
+        let (right, left) = (&g.centre[2..], &g.centre[..k]);
+        let (below, above) = (&g.below[1..k + 1], &g.above[1..k + 1]);
+        let outs = dx[1..k + 1]
+            .iter_mut()
+            .zip(&mut dy[1..k + 1])
+            .zip(&mut m[1..k + 1]);
+        for ((((gx, gy), m), (&r, &l)), (&b, &a)) in outs
+            .zip(right.iter().zip(left))
+            .zip(below.iter().zip(above))
+        {
+            *gx = (r - l) / INTERIOR_DIVISOR;
+            *gy = (b - a) / INTERIOR_DIVISOR;
+            *m = (*gx * *gx + *gy * *gy).sqrt();
         }
     }
 
@@ -379,6 +468,23 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
                 edge(dy, [ring.row(a), ring.row(b), ring.row(c)], &s.last, false)
             }
         }
+    }
+}
+
+/// Grid rows `y - 1`, `y`, `y + 1` and the derivative along row `y` at its two ends.
+struct CentralRows<'a> {
+    above: &'a [f32],
+    centre: &'a [f32],
+    below: &'a [f32],
+    first_dx: f32,
+    last_dx: f32,
+}
+
+impl CentralRows<'_> {
+    /// `dy` at column `x`.
+    #[inline(always)]
+    fn dy(&self, x: usize) -> f32 {
+        (self.below[x] - self.above[x]) / INTERIOR_DIVISOR
     }
 }
 

@@ -249,6 +249,27 @@ impl Pipeline {
     }
 }
 
+/// The top of the magnitude range of an image, for [`LevelCodes`](crate::edges::hysteresis::LevelCodes):
+/// 4 for 8- and 16-bit images (magnitudes are below `2 √2`), `8 max|v|` for float images.
+pub(crate) fn magnitude_top(luma: &LumaView<'_>) -> f32 {
+    use ndarray::parallel::prelude::*;
+    match luma {
+        LumaView::F32(a) => {
+            let max = a
+                .axis_iter(ndarray::Axis(0))
+                .into_par_iter()
+                .map(|row| {
+                    row.iter()
+                        .filter(|v| v.is_finite())
+                        .fold(0.0f32, |m, v| m.max(v.abs()))
+                })
+                .reduce(|| 0.0, f32::max);
+            (8.0 * max).max(4.0)
+        }
+        _ => 4.0,
+    }
+}
+
 /// Rows per band: enough bands to keep every thread busy, few enough that halos stay cheap.
 /// Results do not depend on it.
 pub(crate) fn band_rows(rows: usize, _cols: usize) -> usize {

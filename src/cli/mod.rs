@@ -3,6 +3,8 @@
 mod batch;
 pub mod detect;
 mod numeric;
+#[cfg(feature = "preview")]
+mod preview;
 
 use std::process::ExitCode;
 
@@ -22,6 +24,8 @@ enum Command {
     Batch(batch::BatchArgs),
     Gradient(numeric::GradientArgs),
     Diff(numeric::DiffArgs),
+    #[cfg(feature = "preview")]
+    Preview(preview::PreviewArgs),
 }
 
 /// A mistake in how the command was called (exit code 2), as opposed to a failed run (1).
@@ -36,6 +40,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Batch(args) => batch::batch(args),
         Command::Gradient(args) => numeric::gradient(args),
         Command::Diff(args) => numeric::diff(args),
+        #[cfg(feature = "preview")]
+        Command::Preview(args) => preview::preview(args),
     }
 }
 

@@ -67,25 +67,6 @@ pub(crate) fn edge<T: Float, W: Float>(
     }
 }
 
-/// One line of `n >= 2` contiguous elements (the last axis).
-pub(crate) fn line<T: Float, W: Float>(out: &mut [T], f: &[T], s: &AxisStencil<W>) {
-    let n = f.len();
-    match &s.interior {
-        Interior::Difference(d) => difference(&mut out[1..n - 1], &f[2..], &f[..n - 2], *d),
-        Interior::Weighted(w) => {
-            weighted_each(&mut out[1..n - 1], &f[..n - 2], &f[1..n - 1], &f[2..], w)
-        }
-    }
-    let near_start = [&f[0..1], &f[1..2], &f[2.min(n - 1)..3.min(n)]];
-    edge(&mut out[0..1], near_start, &s.first, true);
-    let near_end = [
-        &f[n.saturating_sub(3)..n.saturating_sub(2)],
-        &f[n - 2..n - 1],
-        &f[n - 1..n],
-    ];
-    edge(&mut out[n - 1..n], near_end, &s.last, false);
-}
-
 /// Elements `[start, start + out.len())` of the derivative along the last axis, all in one
 /// row of `n` samples.
 fn along_row<T: Float, W: Float>(
@@ -120,6 +101,11 @@ fn along_row<T: Float, W: Float>(
         ];
         edge(&mut out[n - 1 - j0..n - j0], x, &s.last, false);
     }
+}
+
+/// One whole line of `n >= 2` contiguous elements (the last axis).
+pub(crate) fn line<T: Float, W: Float>(out: &mut [T], f: &[T], s: &AxisStencil<W>) {
+    along_row(out, f, 0, f.len(), s);
 }
 
 /// Elements `[start, start + out.len())` of the derivative along an axis with blocks of

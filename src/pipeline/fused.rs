@@ -10,8 +10,10 @@
 use rayon::prelude::*;
 
 use super::{band_rows, Detection, EdgeRule, Pipeline};
-use crate::edges::hysteresis::{auto_levels, class, class_row_squared, connect};
-use crate::edges::magnitude::{magnitude_row, mask_row, squared_level};
+use crate::edges::hysteresis::{
+    class, class_row_squared, connect, connect_classified, count_codes, LevelCodes, STRONG, WEAK,
+};
+use crate::edges::magnitude::{mask_row, squared_level};
 use crate::edges::nms::suppress_row;
 use crate::edges::threshold::{MagnitudeHistogram, PercentLevel, Refinement, Threshold};
 use crate::grid::LumaView;
@@ -20,7 +22,8 @@ use crate::plane::{with_plane, Plane, Sample};
 use crate::timings::Timings;
 
 pub(super) fn run(pipeline: &Pipeline, luma: LumaView<'_>, timings: &mut Timings) -> Detection {
-    with_plane!(luma, |plane| run_plane(pipeline, plane, timings))
+    let codes = LevelCodes::new(super::magnitude_top(&luma));
+    with_plane!(luma, |plane| run_plane(pipeline, plane, codes, timings))
 }
 
 /// One band worker's buffers: the gradient rows and three rows of dx, dy and magnitude.
@@ -55,8 +58,8 @@ impl<'k, 'p, T: Sample> Worker<'k, 'p, T> {
     fn full_row(&mut self, y: usize) {
         let s = y % 3;
         if self.tags[s] != y {
-            self.rows.compute(y, &mut self.dx[s], &mut self.dy[s]);
-            magnitude_row(&mut self.m[s], &self.dx[s], &self.dy[s]);
+            self.rows
+                .compute_with_magnitude(y, &mut self.dx[s], &mut self.dy[s], &mut self.m[s]);
             self.tags[s] = y;
         }
     }
@@ -81,6 +84,7 @@ impl<'k, 'p, T: Sample> Worker<'k, 'p, T> {
 fn run_plane<T: Sample>(
     pipeline: &Pipeline,
     plane: Plane<'_, T>,
+    codes: LevelCodes,
     timings: &mut Timings,
 ) -> Detection {
     let (rows, cols) = (plane.rows, plane.cols);
@@ -110,19 +114,18 @@ fn run_plane<T: Sample>(
                     });
                 } else {
                     let s = squared_level(t);
+                    let op = |x: f32, y: f32| if x * x + y * y > s { 255 } else { 0 };
                     bands.for_each(map, |w, y, o| {
-                        let (dx, dy) = w.derivatives(y);
-                        mask_row(o, dx, dy, s);
+                        if !w.rows.map_central(y, o, op) {
+                            let (dx, dy) = w.derivatives(y);
+                            mask_row(o, dx, dy, s);
+                        }
                     });
                 }
             });
             detection.threshold = t;
         }
-        EdgeRule::Hysteresis(given) => {
-            let (low, high) = match given {
-                Some(levels) => levels,
-                None => timings.time("histogram_ms", || auto_levels(&bands.histogram())),
-            };
+        EdgeRule::Hysteresis(Some((low, high))) => {
             timings.time("edges_ms", || {
                 if pipeline.thin {
                     bands.for_each(map, |w, y, o| {
@@ -131,12 +134,57 @@ fn run_plane<T: Sample>(
                 } else {
                     let (sl, sh) = (squared_level(low), squared_level(high));
                     bands.for_each(map, |w, y, o| {
-                        let (dx, dy) = w.derivatives(y);
-                        class_row_squared(o, dx, dy, sl, sh);
+                        if !w
+                            .rows
+                            .map_central(y, o, |x, y| class(x * x + y * y, sl, sh))
+                        {
+                            let (dx, dy) = w.derivatives(y);
+                            class_row_squared(o, dx, dy, sl, sh);
+                        }
                     });
                 }
             });
             timings.time("hysteresis_ms", || connect(map, cols));
+            detection.threshold = high;
+            detection.hysteresis = Some((low, high));
+        }
+        EdgeRule::Hysteresis(None) => {
+            // One pass: the codes of the local maxima go into the map, the codes of all pixels
+            // into the counts that choose the levels.
+            let counts = timings.time("edges_ms", || {
+                bands.fold_rows(
+                    map,
+                    || [0u64; 256],
+                    |w, counts, y, o| {
+                        if pipeline.thin {
+                            w.suppress(y, rows, o, |m| codes.code(m));
+                        } else {
+                            w.full_row(y);
+                            for (o, &m) in o.iter_mut().zip(&w.m[y % 3]) {
+                                *o = codes.code(m);
+                            }
+                        }
+                        count_codes(counts, &codes, &w.m[y % 3]);
+                    },
+                    |mut a, b| {
+                        a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
+                        a
+                    },
+                )
+            });
+            let (kl, kh) = codes.auto_levels(&counts);
+            timings.time("hysteresis_ms", || {
+                connect_classified(map, cols, |c| {
+                    if c > kh {
+                        STRONG
+                    } else if c > kl {
+                        WEAK
+                    } else {
+                        0
+                    }
+                })
+            });
+            let (low, high) = (codes.level(kl), codes.level(kh));
             detection.threshold = high;
             detection.hysteresis = Some((low, high));
         }
@@ -180,11 +228,35 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
             );
     }
 
-    /// Folds `add(acc, magnitudes)` over every row's magnitudes, bands in parallel.
-    fn fold_magnitudes<A: Send>(
+    /// Like [`Bands::for_each`], also folding an accumulator `f` adds to, then merging them.
+    fn fold_rows<A: Send>(
+        &self,
+        map: &mut [u8],
+        init: impl Fn() -> A + Sync + Send,
+        f: impl Fn(&mut Worker<'k, 'p, T>, &mut A, usize, &mut [u8]) + Sync + Send,
+        merge: impl Fn(A, A) -> A + Sync + Send,
+    ) -> A {
+        let cols = self.plane.cols;
+        map.par_chunks_mut(self.band * cols)
+            .enumerate()
+            .fold(
+                || (Worker::new(self.kernel, self.plane), init()),
+                |(mut w, mut acc), (b, chunk)| {
+                    for (i, o) in chunk.chunks_exact_mut(cols).enumerate() {
+                        f(&mut w, &mut acc, b * self.band + i, o);
+                    }
+                    (w, acc)
+                },
+            )
+            .map(|(_, acc)| acc)
+            .reduce(&init, merge)
+    }
+
+    /// Folds `add(acc, dx, dy)` over every row's derivatives, bands in parallel.
+    fn fold_derivatives<A: Send>(
         &self,
         init: impl Fn() -> A + Sync + Send,
-        add: impl Fn(&mut A, &[f32]) + Sync + Send,
+        add: impl Fn(&mut A, &[f32], &[f32]) + Sync + Send,
         merge: impl Fn(A, A) -> A + Sync + Send,
     ) -> A {
         (0..self.count())
@@ -193,8 +265,8 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
                 || (Worker::new(self.kernel, self.plane), init()),
                 |(mut w, mut acc), b| {
                     for y in self.band_range(b) {
-                        w.full_row(y);
-                        add(&mut acc, &w.m[y % 3]);
+                        let (dx, dy) = w.derivatives(y);
+                        add(&mut acc, dx, dy);
                     }
                     (w, acc)
                 },
@@ -204,9 +276,9 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
     }
 
     fn histogram(&self) -> MagnitudeHistogram {
-        self.fold_magnitudes(
+        self.fold_derivatives(
             MagnitudeHistogram::new,
-            |h, m| h.add(m),
+            |h, x, y| h.add(x, y),
             MagnitudeHistogram::merge,
         )
     }
@@ -221,7 +293,11 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
                 match self.histogram().percent(p, pixels) {
                     PercentLevel::Level(t) => t,
                     PercentLevel::Refine(r) => self
-                        .fold_magnitudes(|| r.empty(), |acc, m| acc.add(m), Refinement::merge)
+                        .fold_derivatives(
+                            || r.empty(),
+                            |acc, x, y| acc.add(x, y),
+                            Refinement::merge,
+                        )
                         .level(),
                 }
             }

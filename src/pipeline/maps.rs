@@ -6,10 +6,10 @@
 use ndarray::{Array2, Axis, Zip};
 
 use super::{Detection, EdgeRule, Pipeline, Wanted};
-use crate::edges::hysteresis::{auto_levels, class, class_row, connect};
+use crate::edges::hysteresis::{class, class_row, connect, count_codes, LevelCodes};
 use crate::edges::magnitude::{above_row, direction, magnitude};
 use crate::edges::nms::suppress;
-use crate::edges::threshold::{histogram, level};
+use crate::edges::threshold::level;
 use crate::grid::LumaView;
 use crate::timings::Timings;
 
@@ -32,7 +32,7 @@ pub(super) fn run(
             let cols = m.ncols();
             match pipeline.rule {
                 EdgeRule::Threshold(t) => {
-                    threshold = level(&t, m.view());
+                    threshold = level(&t, dx.view(), dy.view());
                     if pipeline.thin {
                         suppress(m.view(), dx.view(), dy.view(), |v| {
                             if v > threshold {
@@ -56,7 +56,15 @@ pub(super) fn run(
                     }
                 }
                 EdgeRule::Hysteresis(given) => {
-                    let (low, high) = given.unwrap_or_else(|| auto_levels(&histogram(m.view())));
+                    let (low, high) = given.unwrap_or_else(|| {
+                        let codes = LevelCodes::new(super::magnitude_top(&luma));
+                        let mut counts = [0u64; 256];
+                        for row in m.rows() {
+                            count_codes(&mut counts, &codes, &row.to_vec());
+                        }
+                        let (kl, kh) = codes.auto_levels(&counts);
+                        (codes.level(kl), codes.level(kh))
+                    });
                     threshold = high;
                     levels = Some((low, high));
                     let mut out = if pipeline.thin {
