@@ -92,6 +92,9 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode> {
         Some(shard) => plan.shard(shard),
         None => plan,
     };
+    if let Some(path) = &args.report {
+        check_report_path(path, &plan)?;
+    }
     let jobs = args.jobs.map_or_else(default_jobs, |j| j as usize);
     let options = RunOptions {
         jobs,
@@ -139,6 +142,30 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Refuses, before any work, a report that could not be written or would replace an input.
+fn check_report_path(path: &Path, plan: &Plan) -> Result<(), UsageError> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(UsageError(format!(
+            "--report {}: the folder {} does not exist",
+            path.display(),
+            folder.display()
+        )));
+    }
+    if let Ok(resolved) = std::fs::canonicalize(path) {
+        if plan.jobs.iter().any(|j| plan.input_path(j) == resolved) {
+            return Err(UsageError(format!(
+                "--report {}: refusing to write over an input image",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Every core the process may use.
