@@ -450,6 +450,25 @@ fn bad_usage_exits_2_with_one_line() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("contains the input folder"));
+    batch()
+        .arg(&input)
+        .arg(&out)
+        .arg("--report")
+        .arg(root.path().join("no/such/folder/r.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not exist"));
+    let an_input = input.join("g0/s0/p000.png");
+    let before = fs::read(&an_input).unwrap();
+    batch()
+        .arg(&input)
+        .arg(&out)
+        .arg("--report")
+        .arg(&an_input)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("input image"));
+    assert_eq!(fs::read(&an_input).unwrap(), before);
     assert!(files_under(&out).is_empty());
     assert_eq!(files_under(&input).len(), 2, "an input was touched");
 }

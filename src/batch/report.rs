@@ -243,3 +243,121 @@ fn slash_path(path: &Path) -> String {
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::run::Processed;
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    fn record(input: &str, status: Status, stages: &[(&'static str, f64)]) -> FileRecord {
+        FileRecord {
+            input: PathBuf::from(input),
+            output: (status != Status::Failed).then(|| PathBuf::from(format!("{input}.png"))),
+            status,
+            error: (status == Status::Failed).then(|| "corrupt".to_string()),
+            processed: (status == Status::Ok).then(|| Processed {
+                width: 4,
+                height: 2,
+                edge_fraction: Some(0.25),
+                threshold: Some(0.1),
+                stages: stages.to_vec(),
+            }),
+            milliseconds: (status == Status::Ok).then_some(12.0),
+        }
+    }
+
+    fn outcome() -> Outcome {
+        Outcome {
+            records: vec![
+                record(
+                    "a.png",
+                    Status::Ok,
+                    &[
+                        ("decode_ms", 10.0),
+                        ("histogram_ms", 0.5),
+                        ("encode_ms", 2.5),
+                    ],
+                ),
+                record(
+                    "b.png",
+                    Status::Ok,
+                    &[("decode_ms", 30.0), ("edges_ms", 1.0)],
+                ),
+                record("c.png", Status::Skipped, &[]),
+                record("d/e.png", Status::Failed, &[]),
+            ],
+            removed_temporaries: 3,
+            elapsed: Duration::from_millis(500),
+        }
+    }
+
+    #[test]
+    fn totals_count_statuses_and_sum_stages_over_processed_files() {
+        let t = Totals::new(&outcome());
+        assert_eq!((t.files, t.ok, t.skipped, t.failed), (4, 2, 1, 1));
+        assert_eq!(t.removed_temporaries, 3);
+        assert_eq!(t.images_per_second, 4.0);
+        let stages: Vec<(&str, f64)> = t.timings.iter().map(|(k, v)| (*k, *v)).collect();
+        assert_eq!(
+            stages,
+            [
+                ("decode_ms", 40.0),
+                ("edges_ms", 1.0),
+                ("encode_ms", 2.5),
+                ("histogram_ms", 0.5)
+            ]
+        );
+        assert_eq!(
+            t.summary(),
+            "2 done, 1 skipped, 1 failed in 0.50 s (4.0 images/s); removed 3 stale temporary \
+             files; summed over workers: decode 0.04 s, edges 0.00 s, encode 0.00 s, histogram 0.00 s"
+        );
+        let json: Value = serde_json::from_str(&t.timings_json()).unwrap();
+        assert_eq!(
+            json,
+            json!({"decode_ms": 40.0, "edges_ms": 1.0, "encode_ms": 2.5, "histogram_ms": 0.5, "total_ms": 500.0})
+        );
+    }
+
+    #[test]
+    fn the_written_report_has_every_file_in_order_with_only_the_fields_that_apply() {
+        let outcome = outcome();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.json");
+        let report = Report {
+            in_dir: Path::new("/data/in"),
+            out_dir: Path::new("/data/out"),
+            shard: Some(Shard::new(1, 4).unwrap()),
+            options: json!({"threshold": "auto"}),
+            outcome: &outcome,
+        };
+        report.write(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let json: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json, report.to_json());
+        assert!(text.find("\"in_dir\"").unwrap() < text.find("\"files\"").unwrap());
+        assert!(text.find("\"files\"").unwrap() < text.find("\"totals\"").unwrap());
+        assert_eq!(json["shard"], json!({"index": 1, "count": 4}));
+        assert_eq!(json["options"]["threshold"], "auto");
+        let files = json["files"].as_array().unwrap();
+        assert_eq!(
+            files[0],
+            json!({"input": "a.png", "output": "a.png.png", "status": "ok", "width": 4,
+                   "height": 2, "edge_fraction": 0.25, "threshold": 0.1, "milliseconds": 12.0,
+                   "timings": {"decode_ms": 10.0, "histogram_ms": 0.5, "encode_ms": 2.5}})
+        );
+        assert_eq!(
+            files[2],
+            json!({"input": "c.png", "output": "c.png.png", "status": "skipped"})
+        );
+        assert_eq!(
+            files[3],
+            json!({"input": "d/e.png", "output": null, "status": "failed", "error": "corrupt"})
+        );
+        let entry = &text[text.find("\"a.png\"").unwrap()..];
+        // The stages in the order they ran, not alphabetical.
+        assert!(entry.find("histogram_ms").unwrap() < entry.find("encode_ms").unwrap());
+    }
+}

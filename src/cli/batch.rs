@@ -19,7 +19,7 @@ use edgegrad::pipeline::{Pipeline, Wanted};
 use edgegrad::render::{self, Depth};
 use edgegrad::timings::Timings;
 use image::DynamicImage;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use serde_json::{json, Value};
 
 use super::detect::{DetectOptions, OutputKind};
@@ -92,6 +92,9 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode> {
         Some(shard) => plan.shard(shard),
         None => plan,
     };
+    if let Some(path) = &args.report {
+        check_report_path(path, &plan)?;
+    }
     let jobs = args.jobs.map_or_else(default_jobs, |j| j as usize);
     let options = RunOptions {
         jobs,
@@ -141,6 +144,30 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode> {
     })
 }
 
+/// Refuses, before any work, a report that could not be written or would replace an input.
+fn check_report_path(path: &Path, plan: &Plan) -> Result<(), UsageError> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(UsageError(format!(
+            "--report {}: the folder {} does not exist",
+            path.display(),
+            folder.display()
+        )));
+    }
+    if let Ok(resolved) = std::fs::canonicalize(path) {
+        if plan.jobs.iter().any(|j| plan.input_path(j) == resolved) {
+            return Err(UsageError(format!(
+                "--report {}: refusing to write over an input image",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Every core the process may use.
 fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -153,9 +180,15 @@ fn progress_bar(len: usize, quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::new(len as u64);
     let style = ProgressStyle::with_template(
-        "{bar:30.cyan/blue} {pos}/{len} files  {per_sec}  {elapsed} elapsed, ETA {eta}",
+        "{bar:30.cyan/blue} {pos}/{len} files  {rate}  {elapsed} elapsed, ETA {eta}",
     )
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .with_key(
+        "rate",
+        |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.1} images/s", state.per_sec());
+        },
+    );
     bar.set_style(style);
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
