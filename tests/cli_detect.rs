@@ -578,3 +578,36 @@ fn help_explains_every_option_with_its_default() {
         assert!(help.contains(default), "--help lacks {default}");
     }
 }
+
+#[test]
+fn a_saved_float_tiff_is_an_input_too() {
+    let dir = TempDir::new().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    edgegrad()
+        .arg("detect")
+        .arg(fixture("gray8.png"))
+        .arg("-o")
+        .arg(p("e.png"))
+        .arg("--save-magnitude")
+        .arg(p("m.tif"))
+        .assert()
+        .success();
+    edgegrad()
+        .arg("detect")
+        .arg(p("m.tif"))
+        .args(["--operator", "central", "--threshold", "0.01", "--save-dx"])
+        .arg(p("mdx.npy"))
+        .assert()
+        .success();
+    // The magnitude's own gradient, as numpy would take it of the float32 values.
+    let m = read_f32(&fixture("gray8.magnitude.npy"));
+    let dx = read_f32(&p("mdx.npy"));
+    let (r, c) = (m.shape()[0], m.shape()[1]);
+    for y in 0..r {
+        for x in 1..c - 1 {
+            let want = (m[[y, x + 1]] - m[[y, x - 1]]) / 2.0;
+            assert!((dx[[y, x]] - want).abs() <= 2e-6, "({y},{x})");
+        }
+    }
+    assert_eq!(gray8(&p("m.edges.png")).dimensions(), (64, 48));
+}

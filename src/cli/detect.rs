@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use edgegrad::edges::threshold::Threshold;
-use edgegrad::grid::{decode, luma_of, DecodeLimits, LoadError};
+use edgegrad::grid::{load_luma_and_photo, DecodeLimits, LoadError, Luma};
 use edgegrad::io::same_file;
 use edgegrad::operators::Operator;
 use edgegrad::output::{write_picture, write_raw, PictureFormat, RawFormat};
@@ -250,15 +250,13 @@ pub fn load(
     path: &Path,
     limits: &DecodeLimits,
     with_photo: bool,
-) -> Result<(edgegrad::grid::Luma, Option<RgbImage>)> {
-    let img: DynamicImage = decode(path, limits).map_err(|e| {
+) -> Result<(Luma, Option<RgbImage>)> {
+    load_luma_and_photo(path, limits, with_photo).map_err(|e| {
         let hint = matches!(e, LoadError::TooLarge { .. })
             .then_some(" (raise --max-pixels to allow it)")
             .unwrap_or_default();
         anyhow::anyhow!("{}: {e}{hint}", path.display())
-    })?;
-    let photo = with_photo.then(|| img.to_rgb8());
-    Ok((luma_of(img), photo))
+    })
 }
 
 /// A raw array to save: which one and where.
