@@ -406,13 +406,22 @@ pub fn luma_of(img: DynamicImage) -> Luma {
         DynamicImage::ImageLuma16(i) => Luma::U16(to_array(shape, i.into_raw())),
         DynamicImage::ImageLumaA8(i) => Luma::U8(to_array(shape, first_of(i.as_raw(), 2))),
         DynamicImage::ImageLumaA16(i) => Luma::U16(to_array(shape, first_of(i.as_raw(), 2))),
-        DynamicImage::ImageRgb8(i) => Luma::F32(rec601(i.as_raw(), 3, shape, scale_u8())),
-        DynamicImage::ImageRgba8(i) => Luma::F32(rec601(i.as_raw(), 4, shape, scale_u8())),
-        DynamicImage::ImageRgb16(i) => Luma::F32(rec601(i.as_raw(), 3, shape, scale_u16)),
-        DynamicImage::ImageRgba16(i) => Luma::F32(rec601(i.as_raw(), 4, shape, scale_u16)),
-        DynamicImage::ImageRgb32F(i) => Luma::F32(rec601(i.as_raw(), 3, shape, |v: f32| v)),
-        DynamicImage::ImageRgba32F(i) => Luma::F32(rec601(i.as_raw(), 4, shape, |v: f32| v)),
-        other => Luma::F32(rec601(other.to_rgba32f().as_raw(), 4, shape, |v: f32| v)),
+        DynamicImage::ImageRgb8(i) => Luma::F32(rec601(i.as_raw(), 3, shape, &weighted_u8())),
+        DynamicImage::ImageRgba8(i) => Luma::F32(rec601(i.as_raw(), 4, shape, &weighted_u8())),
+        DynamicImage::ImageRgb16(i) => {
+            Luma::F32(rec601(i.as_raw(), 3, shape, &weighted(scale_u16)))
+        }
+        DynamicImage::ImageRgba16(i) => {
+            Luma::F32(rec601(i.as_raw(), 4, shape, &weighted(scale_u16)))
+        }
+        DynamicImage::ImageRgb32F(i) => Luma::F32(rec601(i.as_raw(), 3, shape, &weighted(|v| v))),
+        DynamicImage::ImageRgba32F(i) => Luma::F32(rec601(i.as_raw(), 4, shape, &weighted(|v| v))),
+        other => Luma::F32(rec601(
+            other.to_rgba32f().as_raw(),
+            4,
+            shape,
+            &weighted(|v| v),
+        )),
     }
 }
 
@@ -426,23 +435,36 @@ fn first_of<T: Copy>(raw: &[T], step: usize) -> Vec<T> {
     raw.iter().step_by(step).copied().collect()
 }
 
-/// `u8 / 255` in `f32`, through a table (the same values as the division).
-fn scale_u8() -> impl Fn(u8) -> f32 + Sync {
-    let table: Vec<f32> = (0..=255u8).map(|v| f32::from(v) / 255.0).collect();
-    move |v: u8| table[usize::from(v)]
+/// The Rec. 601 weights of R, G and B.
+const REC601: [f32; 3] = [0.299, 0.587, 0.114];
+
+/// The weighted channel values `w_c * scale(v)` for channel `c`.
+fn weighted<T>(scale: impl Fn(T) -> f32 + Sync) -> impl Fn(usize, T) -> f32 + Sync {
+    move |c, v| REC601[c] * scale(v)
+}
+
+/// [`weighted`] for 8-bit channels through three tables of `w_c * (v / 255)`: the same values
+/// as computing them, three lookups instead of three divisions and multiplications.
+fn weighted_u8() -> impl Fn(usize, u8) -> f32 + Sync {
+    let tables: Vec<[f32; 256]> = REC601
+        .iter()
+        .map(|w| std::array::from_fn(|v| w * (v as f32 / 255.0)))
+        .collect();
+    move |c, v| tables[c][usize::from(v)]
 }
 
 fn scale_u16(v: u16) -> f32 {
     f32::from(v) / 65535.0
 }
 
-/// Rec. 601 luma of interleaved pixels with `channels` channels (R, G, B first), each channel
-/// value first scaled by `scale`: `(0.299 R + 0.587 G) + 0.114 B`, in `f32`, rows in parallel.
+/// Rec. 601 luma of interleaved pixels with `channels` channels (R, G, B first): with
+/// `w(c, v)` the weighted value of channel `c`, `(w(0, R) + w(1, G)) + w(2, B)` in `f32`, rows in
+/// parallel.
 fn rec601<T: Copy + Sync>(
     raw: &[T],
     channels: usize,
     (rows, cols): (usize, usize),
-    scale: impl Fn(T) -> f32 + Sync,
+    w: &(impl Fn(usize, T) -> f32 + Sync),
 ) -> Array2<f32> {
     let mut out = Array2::<f32>::zeros((rows, cols));
     if rows == 0 || cols == 0 {
@@ -453,7 +475,7 @@ fn rec601<T: Copy + Sync>(
         .zip(raw.par_chunks(cols * channels))
         .for_each(|(d, s)| {
             for (y, px) in d.iter_mut().zip(s.chunks_exact(channels)) {
-                *y = 0.299 * scale(px[0]) + 0.587 * scale(px[1]) + 0.114 * scale(px[2]);
+                *y = w(0, px[0]) + w(1, px[1]) + w(2, px[2]);
             }
         });
     out
