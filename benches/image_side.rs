@@ -16,7 +16,7 @@ fn bench(c: &mut Criterion) {
         });
         let field = |k: f32| {
             Array2::from_shape_fn((rows, cols), |(y, x)| {
-                ((x as f32 * k).sin() + y as f32 * 1e-4)
+                (x as f32 * k).sin() + y as f32 * 1e-4
             })
         };
         let (dx, dy) = (field(0.05), field(0.031));
