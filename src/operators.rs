@@ -130,6 +130,28 @@ impl Derivatives {
         self.smoothing.as_ref()
     }
 
+    /// The peak magnitude these derivatives give a sharp step from 0 to 1 (0.5 unsmoothed):
+    /// the scale of the automatic thresholds' floor.
+    ///
+    /// ```
+    /// use edgegrad::{operators::{Derivatives, Operator}, smooth::GaussianKernel};
+    /// let plain = Derivatives::new(Operator::Sobel, 1, None).unwrap();
+    /// assert_eq!(plain.step_response(), 0.5);
+    /// let smooth = Derivatives::new(Operator::Central, 1, Some(GaussianKernel::new(1.4).unwrap()));
+    /// assert!((smooth.unwrap().step_response() - 0.2531).abs() < 0.003);
+    /// ```
+    pub fn step_response(&self) -> f32 {
+        let r = self.smoothing.as_ref().map_or(0, GaussianKernel::radius);
+        let cols = 4 * (r + 4);
+        let step =
+            Array2::from_shape_fn((3, cols), |(_, x)| if x < cols / 2 { 0.0f32 } else { 1.0 });
+        let (dx, dy) = self.compute(LumaView::F32(step.view()));
+        dx.iter()
+            .zip(&dy)
+            .map(|(x, y)| (x * x + y * y).sqrt())
+            .fold(0.0, f32::max)
+    }
+
     /// `(dx, dy)` of the whole image, in parallel over bands of rows.
     ///
     /// ```

@@ -10,12 +10,13 @@
 use rayon::prelude::*;
 
 use super::{band_rows, Detection, EdgeRule, Pipeline};
+use crate::edges::auto::{count_codes, LevelCodes, CODES_PER_OCTAVE};
 use crate::edges::hysteresis::{
-    class, class_row_squared, connect, connect_classified, count_codes, LevelCodes, STRONG, WEAK,
+    class, class_row_squared, connect, connect_classified, STRONG, WEAK,
 };
 use crate::edges::magnitude::{mask_row, squared_level};
 use crate::edges::nms::suppress_row;
-use crate::edges::threshold::{MagnitudeHistogram, PercentLevel, Refinement, Threshold};
+use crate::edges::threshold::{Exact, MagnitudeHistogram, PercentLevel, Refinement};
 use crate::grid::LumaView;
 use crate::operators::{GradientRows, RowKernel};
 use crate::plane::{with_plane, Plane, Sample};
@@ -105,7 +106,7 @@ fn run_plane<T: Sample>(
     let map = out.as_slice_mut().expect("fresh arrays are contiguous");
     let mut detection = Detection::default();
     match pipeline.rule {
-        EdgeRule::Threshold(t) => {
+        EdgeRule::Exact(t) => {
             let t = timings.time("histogram_ms", || bands.level(t));
             timings.time("edges_ms", || {
                 if pipeline.thin {
@@ -148,9 +149,9 @@ fn run_plane<T: Sample>(
             detection.threshold = high;
             detection.hysteresis = Some((low, high));
         }
-        EdgeRule::Hysteresis(None) => {
-            // One pass: the codes of the local maxima go into the map, the codes of all pixels
-            // into the counts that choose the levels.
+        EdgeRule::Auto | EdgeRule::Hysteresis(None) => {
+            // One pass: the codes of the candidate pixels go into the map, the codes of all
+            // pixels into the counts that choose the levels; then the codes are classified.
             let counts = timings.time("edges_ms", || {
                 bands.fold_rows(
                     map,
@@ -172,21 +173,33 @@ fn run_plane<T: Sample>(
                     },
                 )
             });
-            let (kl, kh) = codes.auto_levels(&counts);
-            timings.time("hysteresis_ms", || {
-                connect_classified(map, cols, |c| {
-                    if c > kh {
-                        STRONG
-                    } else if c > kl {
-                        WEAK
-                    } else {
-                        0
-                    }
-                })
-            });
-            let (low, high) = (codes.level(kl), codes.level(kh));
-            detection.threshold = high;
-            detection.hysteresis = Some((low, high));
+            let rule = pipeline.auto_rule().expect("automatic rules have one");
+            let high = rule.level_code(&codes, &counts);
+            if pipeline.rule == EdgeRule::Auto {
+                timings.time("threshold_ms", || {
+                    map.par_chunks_mut(1 << 16).for_each(|part| {
+                        for c in part {
+                            *c = if *c > high { 255 } else { 0 };
+                        }
+                    })
+                });
+                detection.threshold = codes.level(high);
+            } else {
+                let low = high.saturating_sub(CODES_PER_OCTAVE);
+                timings.time("hysteresis_ms", || {
+                    connect_classified(map, cols, |c| {
+                        if c > high {
+                            STRONG
+                        } else if c > low {
+                            WEAK
+                        } else {
+                            0
+                        }
+                    })
+                });
+                detection.threshold = codes.level(high);
+                detection.hysteresis = Some((codes.level(low), codes.level(high)));
+            }
         }
     }
     detection.edges = Some(out);
@@ -284,11 +297,11 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
     }
 
     /// The magnitude level of a threshold rule.
-    fn level(&self, t: Threshold) -> f32 {
+    fn level(&self, t: Exact) -> f32 {
         match t {
-            Threshold::Value(v) => v,
-            Threshold::Auto => self.histogram().otsu(),
-            Threshold::Percent(p) => {
+            Exact::Value(v) => v,
+            Exact::Otsu => self.histogram().otsu(),
+            Exact::Percent(p) => {
                 let pixels = (self.plane.rows * self.plane.cols) as u64;
                 match self.histogram().percent(p, pixels) {
                     PercentLevel::Level(t) => t,
