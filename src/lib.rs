@@ -23,6 +23,7 @@ pub mod npy;
 pub mod operators;
 pub mod pipeline;
 mod plane;
+mod simd;
 pub mod smooth;
 pub mod timings;
 

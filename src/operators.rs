@@ -259,10 +259,12 @@ impl Ring {
         }
     }
 
+    #[inline(always)]
     fn has(&self, k: usize) -> bool {
         self.tags[k % 5] == k
     }
 
+    #[inline(always)]
     fn row(&self, k: usize) -> &[f32] {
         debug_assert!(self.has(k));
         let s = k % 5;
@@ -270,6 +272,7 @@ impl Ring {
     }
 
     /// The slot for row `k`, marked as holding it.
+    #[inline(always)]
     fn slot(&mut self, k: usize) -> &mut [f32] {
         let s = k % 5;
         self.tags[s] = k;
@@ -306,6 +309,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
     }
 
     /// Makes sure grid row `k` is in the ring.
+    #[inline(always)]
     fn grid_row(&mut self, k: usize) {
         if self.grid.has(k) {
             return;
@@ -322,6 +326,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
     }
 
     /// Makes sure the horizontal average of grid row `k` is in its ring.
+    #[inline(always)]
     fn averaged_row(&mut self, k: usize, (side, centre): (f32, f32)) {
         if self.averaged.has(k) {
             return;
@@ -401,6 +406,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
 
     /// Like [`GradientRows::compute`] followed by the magnitude, in one pass where
     /// [`GradientRows::central_rows`] applies (bench pipeline/fused_canny).
+    #[inline(always)]
     pub fn compute_with_magnitude(
         &mut self,
         y: usize,
@@ -437,6 +443,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
     }
 
     /// Writes row `y` of `dx` and `dy`.
+    #[inline(always)]
     pub fn compute(&mut self, y: usize, dx: &mut [f32], dy: &mut [f32]) {
         let n = self.plane.rows;
         let rule = across(y, n);
@@ -511,6 +518,7 @@ impl CentralRows<'_> {
 }
 
 /// np.gradient of one row (0 for a single sample).
+#[inline(always)]
 fn along(out: &mut [f32], f: &[f32], s: &AxisStencil<f32>) {
     if f.len() == 1 {
         out[0] = 0.0;

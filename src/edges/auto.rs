@@ -117,7 +117,7 @@ impl LevelCodes {
 }
 
 /// The counts of the codes of a row of magnitudes, added to `counts`.
-#[inline]
+#[inline(always)]
 pub(crate) fn count_codes(counts: &mut [u64; 256], codes: &LevelCodes, magnitude: &[f32]) {
     const CHUNK: usize = 64;
     let mut buf = [0u8; CHUNK];

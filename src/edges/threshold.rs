@@ -88,7 +88,7 @@ impl MagnitudeHistogram {
     }
 
     /// Counts the squared magnitudes `dx² + dy²` of one row (NaN left out).
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, dx: &[f32], dy: &[f32]) {
         add_squared(&mut self.counts[..BINS], dx, dy, |bits| {
             (bits <= INF_BITS).then_some((bits >> 16) as usize)
@@ -204,7 +204,7 @@ pub struct Refinement {
 
 impl Refinement {
     /// Counts the squared magnitudes of one row that fall in the bin being refined.
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, dx: &[f32], dy: &[f32]) {
         let bin = self.bin;
         add_squared(&mut self.counts[..1 << 16], dx, dy, |bits| {
