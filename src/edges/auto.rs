@@ -16,7 +16,8 @@
 //! image.
 //!
 //! To find them in a single pass, magnitudes are coded in one byte ([`LevelCodes`]): the pass
-//! writes the codes of the candidate pixels into the edge map and counts the codes of all pixels;
+//! writes the codes of the candidate pixels into the edge map and counts the codes of every
+//! fourth pixel of every row;
 //! the median and the levels come from the counts, rounded up to a code boundary, and the map is
 //! then classified by code, which gives exactly the pixels whose magnitude exceeds the level.
 
@@ -116,19 +117,16 @@ impl LevelCodes {
     }
 }
 
-/// The counts of the codes of a row of magnitudes, added to `counts`.
+/// Every how many pixels of a row [`count_codes`] counts: a quarter of the pixels pin the median
+/// down far finer than a code is wide, at a quarter of the cost (bench pipeline/fused_canny).
+pub(crate) const COUNT_STRIDE: usize = 4;
+
+/// The counts of the codes of every [`COUNT_STRIDE`]-th magnitude of a row (from the first),
+/// added to `counts`.
 #[inline(always)]
 pub(crate) fn count_codes(counts: &mut [u64; 256], codes: &LevelCodes, magnitude: &[f32]) {
-    const CHUNK: usize = 64;
-    let mut buf = [0u8; CHUNK];
-    for chunk in magnitude.chunks(CHUNK) {
-        // Codes in a vectorised loop, then the scattered increments.
-        for (b, &m) in buf.iter_mut().zip(chunk) {
-            *b = codes.code(m);
-        }
-        for &b in &buf[..chunk.len()] {
-            counts[usize::from(b)] += 1;
-        }
+    for &m in magnitude.iter().step_by(COUNT_STRIDE) {
+        counts[usize::from(codes.code(m))] += 1;
     }
 }
 
@@ -224,9 +222,9 @@ mod tests {
         let rule = AutoRule::single(0.5);
         // Rayleigh-like noise of scale 0.02: median 0.02 * 1.1774.
         let mut counts = [0u64; 256];
-        let noise: Vec<f32> = (0..2000)
+        let noise: Vec<f32> = (0..8000)
             .map(|i| {
-                let u = (i as f64 + 0.5) / 2000.0;
+                let u = ((i * 7919) % 8000) as f64 / 8000.0 + 0.5 / 8000.0;
                 (0.02 * (-2.0 * (1.0 - u).ln()).sqrt()) as f32
             })
             .collect();
@@ -235,7 +233,7 @@ mod tests {
         assert!((3.5 * 0.02 * 0.95..=3.5 * 0.02 * 1.1).contains(&t), "{t}");
         // Few pixels are above 3.5 s in Rayleigh noise (exp(-3.5^2 / 2) = 0.2 %).
         let above = noise.iter().filter(|&&m| f64::from(m) > t).count();
-        assert!(above <= 10, "{above}");
+        assert!(above <= 40, "{above}");
         let flat = {
             let mut c = [0u64; 256];
             c[1] = 100;
