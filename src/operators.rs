@@ -20,10 +20,11 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use thiserror::Error;
 
+use crate::edges::magnitude::magnitude_row;
 use crate::gradient::{difference, edge, line, uniform, AxisStencil};
 use crate::grid::LumaView;
 use crate::plane::{with_plane, Plane, Sample};
-use crate::smooth::{smooth_row, GaussianKernel, RowWeights};
+use crate::smooth::{GaussianKernel, RowWeights, Smoother};
 
 /// A derivative operator; all are scaled to estimate `d/dx` and `d/dy` in grid units per pixel.
 ///
@@ -129,6 +130,28 @@ impl Derivatives {
         self.smoothing.as_ref()
     }
 
+    /// The peak magnitude these derivatives give a sharp step from 0 to 1 (0.5 unsmoothed):
+    /// the scale of the automatic thresholds' floor.
+    ///
+    /// ```
+    /// use edgegrad::{operators::{Derivatives, Operator}, smooth::GaussianKernel};
+    /// let plain = Derivatives::new(Operator::Sobel, 1, None).unwrap();
+    /// assert_eq!(plain.step_response(), 0.5);
+    /// let smooth = Derivatives::new(Operator::Central, 1, Some(GaussianKernel::new(1.4).unwrap()));
+    /// assert!((smooth.unwrap().step_response() - 0.2531).abs() < 0.003);
+    /// ```
+    pub fn step_response(&self) -> f32 {
+        let r = self.smoothing.as_ref().map_or(0, GaussianKernel::radius);
+        let cols = 4 * (r + 4);
+        let step =
+            Array2::from_shape_fn((3, cols), |(_, x)| if x < cols / 2 { 0.0f32 } else { 1.0 });
+        let (dx, dy) = self.compute(LumaView::F32(step.view()));
+        dx.iter()
+            .zip(&dy)
+            .map(|(x, y)| (x * x + y * y).sqrt())
+            .fold(0.0, f32::max)
+    }
+
     /// `(dx, dy)` of the whole image, in parallel over bands of rows.
     ///
     /// ```
@@ -218,11 +241,6 @@ impl RowKernel {
             smooth: d.smoothing.as_ref().map(|k| k.row_weights(T::SCALE)),
         }
     }
-
-    /// The largest kernel radius (for scratch sizes).
-    fn radius(&self) -> usize {
-        self.smooth.as_ref().map_or(0, RowWeights::radius)
-    }
 }
 
 /// Five rows of a plane-sized image, cached by row index: any five consecutive rows fit.
@@ -241,10 +259,12 @@ impl Ring {
         }
     }
 
+    #[inline(always)]
     fn has(&self, k: usize) -> bool {
         self.tags[k % 5] == k
     }
 
+    #[inline(always)]
     fn row(&self, k: usize) -> &[f32] {
         debug_assert!(self.has(k));
         let s = k % 5;
@@ -252,6 +272,7 @@ impl Ring {
     }
 
     /// The slot for row `k`, marked as holding it.
+    #[inline(always)]
     fn slot(&mut self, k: usize) -> &mut [f32] {
         let s = k % 5;
         self.tags[s] = k;
@@ -266,7 +287,7 @@ pub(crate) struct GradientRows<'k, 'p, T> {
     plane: Plane<'p, T>,
     grid: Ring,
     averaged: Ring,
-    pad: Vec<f32>,
+    smoother: Option<Smoother>,
     column: Vec<f32>,
 }
 
@@ -279,20 +300,24 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
             plane,
             grid: Ring::new(cols),
             averaged: Ring::new(cols),
-            pad: vec![0.0; cols + 2 * kernel.radius()],
+            smoother: kernel
+                .smooth
+                .as_ref()
+                .map(|w| Smoother::new(cols, w.radius())),
             column: vec![0.0; cols],
         }
     }
 
     /// Makes sure grid row `k` is in the ring.
+    #[inline(always)]
     fn grid_row(&mut self, k: usize) {
         if self.grid.has(k) {
             return;
         }
         let out = self.grid.slot(k);
-        match &self.kernel.smooth {
-            Some(w) => smooth_row(&self.plane, w, k, &mut self.pad, out),
-            None => {
+        match (&self.kernel.smooth, &mut self.smoother) {
+            (Some(w), Some(smoother)) => smoother.row(&self.plane, w, k, out),
+            _ => {
                 for (o, &v) in out.iter_mut().zip(self.plane.row(k)) {
                     *o = v.unit();
                 }
@@ -301,6 +326,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
     }
 
     /// Makes sure the horizontal average of grid row `k` is in its ring.
+    #[inline(always)]
     fn averaged_row(&mut self, k: usize, (side, centre): (f32, f32)) {
         if self.averaged.has(k) {
             return;
@@ -325,7 +351,99 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
         }
     }
 
+    /// For the central operator away from the top and bottom rows (and rows of 3 or more):
+    /// the grid rows around row `y` and the derivative along it at both ends, for the fused
+    /// single-pass kernels below. `None` elsewhere.
+    #[inline(always)]
+    fn central_rows(&mut self, y: usize) -> Option<CentralRows<'_>> {
+        let (n, cols) = (self.plane.rows, self.plane.cols);
+        if self.kernel.across_weights.is_some() || y == 0 || y + 1 >= n || cols < 3 {
+            return None;
+        }
+        for k in [y - 1, y, y + 1] {
+            self.grid_row(k);
+        }
+        let centre = self.grid.row(y);
+        // The border columns by the stencil's edge rules, on three-sample windows.
+        let mut edge = [0.0f32; 3];
+        line(&mut edge, &centre[..3], &self.kernel.along);
+        let first_dx = edge[0];
+        line(&mut edge, &centre[cols - 3..], &self.kernel.along);
+        Some(CentralRows {
+            above: self.grid.row(y - 1),
+            centre,
+            below: self.grid.row(y + 1),
+            first_dx,
+            last_dx: edge[2],
+        })
+    }
+
+    /// Writes `out[x] = op(dx[x], dy[x])` for row `y` in one pass over the grid rows, without
+    /// storing `dx` and `dy` (bench pipeline/fused_value), where [`GradientRows::central_rows`]
+    /// applies; `dx` and `dy` are exactly those of [`GradientRows::compute`]. Returns `false`,
+    /// writing nothing, elsewhere.
+    #[inline(always)]
+    pub fn map_central<O: Copy>(
+        &mut self,
+        y: usize,
+        out: &mut [O],
+        op: impl Fn(f32, f32) -> O,
+    ) -> bool {
+        let Some(g) = self.central_rows(y) else {
+            return false;
+        };
+        let cols = g.centre.len();
+        out[0] = op(g.first_dx, g.dy(0));
+        out[cols - 1] = op(g.last_dx, g.dy(cols - 1));
+        let k = cols - 2;
+        let (o, right, left) = (&mut out[1..cols - 1], &g.centre[2..], &g.centre[..k]);
+        let (below, above) = (&g.below[1..k + 1], &g.above[1..k + 1]);
+        for ((((o, &r), &l), &b), &a) in o.iter_mut().zip(right).zip(left).zip(below).zip(above) {
+            *o = op((r - l) / INTERIOR_DIVISOR, (b - a) / INTERIOR_DIVISOR);
+        }
+        true
+    }
+
+    /// Like [`GradientRows::compute`] followed by the magnitude, in one pass where
+    /// [`GradientRows::central_rows`] applies (bench pipeline/fused_canny).
+    #[inline(always)]
+    pub fn compute_with_magnitude(
+        &mut self,
+        y: usize,
+        dx: &mut [f32],
+        dy: &mut [f32],
+        m: &mut [f32],
+    ) {
+        let Some(g) = self.central_rows(y) else {
+            self.compute(y, dx, dy);
+            magnitude_row(m, dx, dy);
+            return;
+        };
+        let cols = g.centre.len();
+        for x in [0, cols - 1] {
+            dx[x] = if x == 0 { g.first_dx } else { g.last_dx };
+            dy[x] = g.dy(x);
+            m[x] = (dx[x] * dx[x] + dy[x] * dy[x]).sqrt();
+        }
+        let k = cols - 2;
+        let (right, left) = (&g.centre[2..], &g.centre[..k]);
+        let (below, above) = (&g.below[1..k + 1], &g.above[1..k + 1]);
+        let outs = dx[1..k + 1]
+            .iter_mut()
+            .zip(&mut dy[1..k + 1])
+            .zip(&mut m[1..k + 1]);
+        for ((((gx, gy), m), (&r, &l)), (&b, &a)) in outs
+            .zip(right.iter().zip(left))
+            .zip(below.iter().zip(above))
+        {
+            *gx = (r - l) / INTERIOR_DIVISOR;
+            *gy = (b - a) / INTERIOR_DIVISOR;
+            *m = (*gx * *gx + *gy * *gy).sqrt();
+        }
+    }
+
     /// Writes row `y` of `dx` and `dy`.
+    #[inline(always)]
     pub fn compute(&mut self, y: usize, dx: &mut [f32], dy: &mut [f32]) {
         let n = self.plane.rows;
         let rule = across(y, n);
@@ -382,7 +500,25 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
     }
 }
 
+/// Grid rows `y - 1`, `y`, `y + 1` and the derivative along row `y` at its two ends.
+struct CentralRows<'a> {
+    above: &'a [f32],
+    centre: &'a [f32],
+    below: &'a [f32],
+    first_dx: f32,
+    last_dx: f32,
+}
+
+impl CentralRows<'_> {
+    /// `dy` at column `x`.
+    #[inline(always)]
+    fn dy(&self, x: usize) -> f32 {
+        (self.below[x] - self.above[x]) / INTERIOR_DIVISOR
+    }
+}
+
 /// np.gradient of one row (0 for a single sample).
+#[inline(always)]
 fn along(out: &mut [f32], f: &[f32], s: &AxisStencil<f32>) {
     if f.len() == 1 {
         out[0] = 0.0;

@@ -110,45 +110,127 @@ impl RowWeights {
     }
 }
 
-/// Writes row `y` of the smoothed grid of `plane` into `out` (`cols` long), with the weights
-/// for the plane's sample type; `pad` is scratch of at least `cols + 2 radius` elements.
-pub(crate) fn smooth_row<T: Sample>(
-    plane: &Plane<'_, T>,
-    w: &RowWeights,
-    y: usize,
-    pad: &mut [f32],
-    out: &mut [f32],
-) {
-    let (n, cols) = (plane.rows, plane.cols);
-    let r = w.radius();
-    let pad = &mut pad[..cols + 2 * r];
-    {
-        let v = &w.vertical;
-        let acc = &mut pad[r..r + cols];
-        for (a, &s) in acc.iter_mut().zip(plane.row(y)) {
-            *a = v[0] * s.raw();
+/// Smooths rows of one plane, keeping the raw input rows it has converted to `f32` in a ring of
+/// `2 radius + 1` rows, so each input row is converted once however many output rows use it
+/// (rows in increasing order are cheapest; bench stage/smooth_1.4).
+pub(crate) struct Smoother {
+    raw: Vec<f32>,
+    tags: Vec<usize>,
+    pad: Vec<f32>,
+    cols: usize,
+}
+
+impl Smoother {
+    /// Buffers for rows of `cols` samples and weights of `radius`.
+    pub fn new(cols: usize, radius: usize) -> Self {
+        let slots = 2 * radius + 1;
+        Smoother {
+            raw: vec![0.0; slots * cols],
+            tags: vec![usize::MAX; slots],
+            pad: vec![0.0; cols + 2 * radius],
+            cols,
         }
-        for (k, &wk) in v.iter().enumerate().skip(1) {
-            let up = plane.row(y.saturating_sub(k));
-            let down = plane.row((y + k).min(n - 1));
-            for ((a, &u), &d) in acc.iter_mut().zip(up).zip(down) {
-                *a += wk * (u.raw() + d.raw());
+    }
+
+    /// Makes sure input row `k` is in the ring, as raw `f32` values.
+    #[inline(always)]
+    fn load<T: Sample>(&mut self, plane: &Plane<'_, T>, k: usize) {
+        let slot = k % self.tags.len();
+        if self.tags[slot] != k {
+            let cols = self.cols;
+            for (o, &v) in self.raw[slot * cols..(slot + 1) * cols]
+                .iter_mut()
+                .zip(plane.row(k))
+            {
+                *o = v.raw();
+            }
+            self.tags[slot] = k;
+        }
+    }
+
+    #[inline(always)]
+    fn raw_row(&self, k: usize) -> &[f32] {
+        let slot = k % self.tags.len();
+        &self.raw[slot * self.cols..(slot + 1) * self.cols]
+    }
+
+    /// Writes row `y` of the smoothed grid of `plane` into `out` (`cols` long), with the weights
+    /// for the plane's sample type (whose radius must be the one given to [`Smoother::new`]).
+    #[inline(always)]
+    pub fn row<T: Sample>(
+        &mut self,
+        plane: &Plane<'_, T>,
+        w: &RowWeights,
+        y: usize,
+        out: &mut [f32],
+    ) {
+        let (n, cols) = (plane.rows, plane.cols);
+        let r = w.radius();
+        for k in y.saturating_sub(r)..=(y + r).min(n - 1) {
+            self.load(plane, k);
+        }
+        let mut pad = std::mem::take(&mut self.pad);
+        {
+            let v = &w.vertical;
+            let acc = &mut pad[r..r + cols];
+            for (a, &s) in acc.iter_mut().zip(self.raw_row(y)) {
+                *a = v[0] * s;
+            }
+            // Two taps per pass over the row: half the loads and stores of the sums.
+            let mut k = 1;
+            while k < r {
+                let (u1, d1) = (
+                    self.raw_row(y.saturating_sub(k)),
+                    self.raw_row((y + k).min(n - 1)),
+                );
+                let (u2, d2) = (
+                    self.raw_row(y.saturating_sub(k + 1)),
+                    self.raw_row((y + k + 1).min(n - 1)),
+                );
+                let (w1, w2) = (v[k], v[k + 1]);
+                for ((((a, &u1), &d1), &u2), &d2) in acc.iter_mut().zip(u1).zip(d1).zip(u2).zip(d2)
+                {
+                    *a += w1 * (u1 + d1) + w2 * (u2 + d2);
+                }
+                k += 2;
+            }
+            if k == r {
+                let (u, d) = (
+                    self.raw_row(y.saturating_sub(k)),
+                    self.raw_row((y + k).min(n - 1)),
+                );
+                for ((a, &u), &d) in acc.iter_mut().zip(u).zip(d) {
+                    *a += v[k] * (u + d);
+                }
             }
         }
-    }
-    let (first, last) = (pad[r], pad[r + cols - 1]);
-    pad[..r].fill(first);
-    pad[r + cols..].fill(last);
-    let h = &w.horizontal;
-    for (o, &c) in out.iter_mut().zip(&pad[r..r + cols]) {
-        *o = h[0] * c;
-    }
-    for (k, &wk) in h.iter().enumerate().skip(1) {
-        let left = &pad[r - k..r - k + cols];
-        let right = &pad[r + k..r + k + cols];
-        for ((o, &a), &b) in out.iter_mut().zip(left).zip(right) {
-            *o += wk * (a + b);
+        let (first, last) = (pad[r], pad[r + cols - 1]);
+        pad[..r].fill(first);
+        pad[r + cols..].fill(last);
+        let h = &w.horizontal;
+        for (o, &c) in out.iter_mut().zip(&pad[r..r + cols]) {
+            *o = h[0] * c;
         }
+        let mut k = 1;
+        while k < r {
+            let (l1, r1) = (&pad[r - k..r - k + cols], &pad[r + k..r + k + cols]);
+            let (l2, r2) = (
+                &pad[r - k - 1..r - k - 1 + cols],
+                &pad[r + k + 1..r + k + 1 + cols],
+            );
+            let (w1, w2) = (h[k], h[k + 1]);
+            for ((((o, &a1), &b1), &a2), &b2) in out.iter_mut().zip(l1).zip(r1).zip(l2).zip(r2) {
+                *o += w1 * (a1 + b1) + w2 * (a2 + b2);
+            }
+            k += 2;
+        }
+        if k == r {
+            let (a, b) = (&pad[r - k..r - k + cols], &pad[r + k..r + k + cols]);
+            for ((o, &a), &b) in out.iter_mut().zip(a).zip(b) {
+                *o += h[k] * (a + b);
+            }
+        }
+        self.pad = pad;
     }
 }
 
@@ -167,11 +249,16 @@ pub fn smooth(luma: LumaView<'_>, kernel: &GaussianKernel) -> Array2<f32> {
         return out;
     }
     let data = out.as_slice_mut().expect("fresh arrays are contiguous");
+    let band = crate::pipeline::band_rows(rows, cols);
     with_plane!(luma, |plane| {
         let w = kernel.row_weights(sample_scale(&plane));
-        data.par_chunks_mut(cols).enumerate().for_each_init(
-            || vec![0.0f32; cols + 2 * kernel.radius()],
-            |pad, (y, row)| smooth_row(&plane, &w, y, pad, row),
+        data.par_chunks_mut(band * cols).enumerate().for_each_init(
+            || Smoother::new(cols, kernel.radius()),
+            |smoother, (b, chunk)| {
+                for (i, row) in chunk.chunks_exact_mut(cols).enumerate() {
+                    smoother.row(&plane, &w, b * band + i, row);
+                }
+            },
         );
     });
     out

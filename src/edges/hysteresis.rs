@@ -10,8 +10,6 @@
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
-use super::threshold::MagnitudeHistogram;
-
 /// Class of a pixel above the low level only.
 pub(crate) const WEAK: u8 = 1;
 /// Class of a pixel above the high level (or connected to one, once grown).
@@ -34,7 +32,7 @@ pub(crate) fn class(m: f32, low: f32, high: f32) -> u8 {
 
 /// Classes of one row from squared magnitudes, with levels from
 /// [`squared_level`](super::magnitude::squared_level).
-#[inline]
+#[inline(always)]
 pub(crate) fn class_row_squared(out: &mut [u8], dx: &[f32], dy: &[f32], low: f32, high: f32) {
     for ((o, &x), &y) in out.iter_mut().zip(dx).zip(dy) {
         *o = class(x * x + y * y, low, high);
@@ -42,7 +40,7 @@ pub(crate) fn class_row_squared(out: &mut [u8], dx: &[f32], dy: &[f32], low: f32
 }
 
 /// Classes of one row of magnitudes.
-#[inline]
+#[inline(always)]
 pub(crate) fn class_row(out: &mut [u8], magnitude: &[f32], low: f32, high: f32) {
     for (o, &m) in out.iter_mut().zip(magnitude) {
         *o = class(m, low, high);
@@ -69,21 +67,54 @@ fn grow(map: &mut [u8], cols: usize, stack: &mut Vec<usize>) {
     }
 }
 
+/// Pushes the index of every strong pixel of `map`, skipping eight pixels at a time where there
+/// is none (strong pixels are few; bench pipeline/fused_canny).
+fn push_strong(map: &[u8], stack: &mut Vec<usize>) {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    let chunks = map.chunks_exact(8);
+    let tail = chunks.remainder();
+    for (c, chunk) in chunks.enumerate() {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
+        // A byte of `x` is zero only if the classic has-zero-byte test sees it (it may also flag
+        // a byte after a zero one, so every flagged word is checked byte by byte).
+        let x = word ^ (ONES * u64::from(STRONG));
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+            for (i, &v) in chunk.iter().enumerate() {
+                if v == STRONG {
+                    stack.push(c * 8 + i);
+                }
+            }
+        }
+    }
+    let start = map.len() - tail.len();
+    for (i, &v) in tail.iter().enumerate() {
+        if v == STRONG {
+            stack.push(start + i);
+        }
+    }
+}
+
 /// Turns a map of classes into the edge map (`255` for strong pixels and the weak pixels
 /// connected to them, `0` elsewhere), in place.
 pub(crate) fn connect(map: &mut [u8], cols: usize) {
+    connect_above(map, cols, WEAK - 1, STRONG - 1);
+}
+
+/// Like [`connect`] on a map of codes: the class of a code `c` is strong when `c > high`, weak
+/// when `c > low` (with `low <= high`).
+pub(crate) fn connect_above(map: &mut [u8], cols: usize, low: u8, high: u8) {
     if map.is_empty() {
         return;
     }
     let band = BAND_ROWS * cols;
     map.par_chunks_mut(band)
         .for_each_init(Vec::new, |stack, part| {
-            stack.extend(
-                part.iter()
-                    .enumerate()
-                    .filter(|(_, &c)| c == STRONG)
-                    .map(|(i, _)| i),
-            );
+            // Arithmetic rather than branches, so that it vectorises (bench pipeline/fused_canny).
+            for v in part.iter_mut() {
+                *v = u8::from(*v > low) + u8::from(*v > high);
+            }
+            push_strong(part, stack);
             grow(part, cols, stack);
         });
     // Across band boundaries: weak pixels next to a strong pixel of the other band.
@@ -130,21 +161,6 @@ pub fn hysteresis(magnitude: ArrayView2<'_, f32>, low: f32, high: f32) -> Array2
         cols,
     );
     out
-}
-
-/// The automatic levels of `--canny`: `HIGH` is Otsu's level on the histogram of the (smoothed)
-/// magnitude, `LOW` half of it.
-///
-/// ```
-/// use edgegrad::edges::{hysteresis::auto_levels, threshold::MagnitudeHistogram};
-/// let mut h = MagnitudeHistogram::new();
-/// h.add(&[0.0, 0.01, 0.02, 0.4, 0.5]);
-/// let (low, high) = auto_levels(&h);
-/// assert!(0.02 <= high && high < 0.4 && low == high / 2.0);
-/// ```
-pub fn auto_levels(histogram: &MagnitudeHistogram) -> (f32, f32) {
-    let high = histogram.otsu();
-    (high * 0.5, high)
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! Choosing the magnitude level above which a pixel is an edge: a fixed value, Otsu's method on
 //! the magnitude histogram ([`Threshold::Auto`]), or the strongest `p` percent.
 //!
-//! The histogram bins a magnitude `m` by the top 16 bits of its `f32` bit pattern: 128 bins per
-//! octave (0.8 % wide), from the smallest subnormal to infinity, NaN left out. Because the bins
-//! are ranges of bit patterns, every split between two bins is a level `t` (the largest `f32` in
-//! the lower bin) with `m > t` exactly for the pixels in the upper bins: the level reported and the
-//! pixels marked always agree. The strongest `p` percent is found exactly by a second histogram
-//! of the low 16 bits inside the one bin that holds the cut ([`Refinement`]).
+//! The histogram counts squared magnitudes `q = dx² + dy²` (no square root needed), binned by
+//! the top 16 bits of their `f32` bit pattern: 128 bins per octave of `q`, 256 per octave of the
+//! magnitude (0.3 % wide), from the smallest subnormal to infinity, NaN left out. Since the
+//! magnitude is `sqrt(q)` and the square root is monotonic, the order of the pixels is the same:
+//! Otsu's split between two bins gives the level `t = sqrt(largest q of the lower bin)`, and the
+//! strongest `p` percent are found exactly by a second histogram of the low 16 bits inside the one
+//! bin that holds the cut ([`Refinement`]). Either way the level reported is the level applied:
+//! the edges are exactly the pixels with magnitude `> t`.
 
 use ndarray::{ArrayView2, Axis};
 use rayon::prelude::*;
@@ -21,11 +23,23 @@ use rayon::prelude::*;
 pub enum Threshold {
     /// Edges are the pixels whose magnitude is strictly greater than this value.
     Value(f32),
-    /// Otsu's method on the magnitude histogram.
+    /// A level scaled to the image's noise, with non-maximum suppression and (unless a sigma is
+    /// given) smoothing with sigma 1: see [`auto`](super::auto).
     #[default]
     Auto,
+    /// Otsu's method on the magnitude histogram.
+    Otsu,
     /// The strongest `p` percent of the pixels (`0 <= p <= 100`): the level is the magnitude of
     /// the pixel ranked just after them, so ties at the cut are left out rather than exceed `p`.
+    Percent(f32),
+}
+
+/// The thresholds computed exactly from the magnitude histogram (everything but
+/// [`Threshold::Auto`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Exact {
+    Value(f32),
+    Otsu,
     Percent(f32),
 }
 
@@ -34,12 +48,12 @@ const INF_BITS: u32 = 0x7F80_0000;
 /// Number of bins: every `bits >> 16` of `+0.0 ..= +inf`.
 pub(crate) const BINS: usize = (INF_BITS >> 16) as usize + 1;
 
-/// A histogram of magnitudes binned by their top 16 bits.
+/// A histogram of squared magnitudes binned by their top 16 bits.
 ///
 /// ```
 /// use edgegrad::edges::threshold::MagnitudeHistogram;
 /// let mut h = MagnitudeHistogram::new();
-/// h.add(&[0.0, 0.0, 0.0, 0.5, 0.5, f32::NAN]);
+/// h.add(&[0.0, 0.0, 0.0, 0.3, 0.5, f32::NAN], &[0.0, 0.0, 0.0, 0.4, 0.0, 0.0]);
 /// assert_eq!(h.count(), 5);
 /// let t = h.otsu();
 /// assert!(0.0 <= t && t < 0.5);
@@ -73,16 +87,12 @@ impl MagnitudeHistogram {
         }
     }
 
-    /// Counts `magnitudes` (NaN and negative values are left out).
-    #[inline]
-    pub fn add(&mut self, magnitudes: &[f32]) {
-        let counts = &mut self.counts[..BINS];
-        for &m in magnitudes {
-            let bits = m.to_bits();
-            if bits <= INF_BITS {
-                counts[(bits >> 16) as usize] += 1;
-            }
-        }
+    /// Counts the squared magnitudes `dx² + dy²` of one row (NaN left out).
+    #[inline(always)]
+    pub fn add(&mut self, dx: &[f32], dy: &[f32]) {
+        add_squared(&mut self.counts[..BINS], dx, dy, |bits| {
+            (bits <= INF_BITS).then_some((bits >> 16) as usize)
+        });
     }
 
     /// Adds the counts of `other`.
@@ -99,17 +109,17 @@ impl MagnitudeHistogram {
     }
 
     /// Otsu's level: the split between two bins that maximises the between-class variance of the
-    /// finite magnitudes (each bin weighted at its midpoint), as the largest magnitude of the
-    /// lower class. Infinite magnitudes stay above every finite level. With fewer than two
-    /// occupied bins there is no split: the level is the largest magnitude counted, so nothing
-    /// is above it.
+    /// finite magnitudes (each bin weighted at the magnitude of its midpoint), as the largest
+    /// magnitude of the lower class. Infinite magnitudes stay above every finite level. With
+    /// fewer than two occupied bins there is no split: the level is the largest magnitude
+    /// counted, so nothing is above it.
     pub fn otsu(&self) -> f32 {
         let finite = &self.counts[..BINS - 1];
         let Some(lo) = finite.iter().position(|&c| c > 0) else {
             return 0.0;
         };
         let hi = finite.iter().rposition(|&c| c > 0).unwrap_or(lo);
-        let mid = |b: usize| 0.5 * (f64::from(bin_start(b)) + f64::from(bin_start(b + 1)));
+        let mid = |b: usize| (0.5 * (f64::from(bin_start(b)) + f64::from(bin_start(b + 1)))).sqrt();
         let (mut n, mut sum) = (0.0f64, 0.0f64);
         for (b, &c) in finite.iter().enumerate().take(hi + 1).skip(lo) {
             n += c as f64;
@@ -130,11 +140,11 @@ impl MagnitudeHistogram {
                 best = (between, b);
             }
         }
-        bin_last(best.1)
+        bin_last(best.1).sqrt()
     }
 
-    /// Where the `rank`-th largest magnitude (1-based) lies: its exact value when the histogram
-    /// suffices, or the bin to refine.
+    /// Where the `rank`-th largest squared magnitude (1-based) lies: its exact value when the
+    /// histogram suffices, or the bin to refine.
     fn rank(&self, rank: u64) -> Rank {
         let mut above = 0u64;
         for b in (0..BINS).rev() {
@@ -160,7 +170,7 @@ impl MagnitudeHistogram {
         let keep = (f64::from(percent) / 100.0 * pixels as f64).round();
         let keep = keep.clamp(0.0, pixels as f64) as u64;
         match self.rank(keep + 1) {
-            Rank::Exact(t) => PercentLevel::Level(t),
+            Rank::Exact(q) => PercentLevel::Level(q.sqrt()),
             Rank::BelowAll => PercentLevel::Level(-1.0),
             Rank::Refine(r) => PercentLevel::Refine(r),
         }
@@ -183,7 +193,7 @@ pub enum PercentLevel {
     Refine(Refinement),
 }
 
-/// A histogram of the low 16 bits of the magnitudes in one top-level bin, to find the
+/// A histogram of the low 16 bits of the squared magnitudes in one top-level bin, to find the
 /// magnitude of a given rank exactly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refinement {
@@ -193,16 +203,13 @@ pub struct Refinement {
 }
 
 impl Refinement {
-    /// Counts the magnitudes that fall in the bin being refined.
-    #[inline]
-    pub fn add(&mut self, magnitudes: &[f32]) {
-        let counts = &mut self.counts[..1 << 16];
-        for &m in magnitudes {
-            let bits = m.to_bits();
-            if bits >> 16 == self.bin && bits <= INF_BITS {
-                counts[(bits & 0xFFFF) as usize] += 1;
-            }
-        }
+    /// Counts the squared magnitudes of one row that fall in the bin being refined.
+    #[inline(always)]
+    pub fn add(&mut self, dx: &[f32], dy: &[f32]) {
+        let bin = self.bin;
+        add_squared(&mut self.counts[..1 << 16], dx, dy, |bits| {
+            (bits >> 16 == bin && bits <= INF_BITS).then_some((bits & 0xFFFF) as usize)
+        });
     }
 
     /// Adds the counts of `other` (a refinement of the same bin).
@@ -228,67 +235,99 @@ impl Refinement {
         for low in (0..1u32 << 16).rev() {
             above += self.counts[low as usize];
             if above >= self.rank {
-                return f32::from_bits((self.bin << 16) | low);
+                return f32::from_bits((self.bin << 16) | low).sqrt();
             }
         }
-        bin_start(self.bin as usize)
+        bin_start(self.bin as usize).sqrt()
     }
 }
 
-/// The level `threshold` chooses for a whole magnitude map.
-///
-/// ```
-/// use edgegrad::edges::threshold::{level, Threshold};
-/// let m = ndarray::array![[0.0f32, 0.1, 0.2, 0.3], [0.4, 0.5, 0.6, 0.7]];
-/// assert_eq!(level(&Threshold::Value(0.25), m.view()), 0.25);
-/// assert_eq!(level(&Threshold::Percent(25.0), m.view()), 0.5); // 0.6 and 0.7 are above
-/// ```
-pub fn level(threshold: &Threshold, magnitude: ArrayView2<'_, f32>) -> f32 {
-    let pixels = magnitude.len() as u64;
-    match *threshold {
-        Threshold::Value(v) => v,
-        Threshold::Auto => histogram(magnitude).otsu(),
-        Threshold::Percent(p) => match histogram(magnitude).percent(p, pixels) {
+/// Counts the squared magnitudes of a row into `counts[index(bits)]`, skipping `None`.
+#[inline(always)]
+fn add_squared(counts: &mut [u64], dx: &[f32], dy: &[f32], index: impl Fn(u32) -> Option<usize>) {
+    const CHUNK: usize = 64;
+    let mut bits = [0u32; CHUNK];
+    for (x, y) in dx.chunks(CHUNK).zip(dy.chunks(CHUNK)) {
+        // Squares in a vectorised loop, then the scattered increments.
+        for ((b, &x), &y) in bits.iter_mut().zip(x).zip(y) {
+            *b = (x * x + y * y).to_bits();
+        }
+        for &b in &bits[..x.len().min(y.len())] {
+            if let Some(i) = index(b) {
+                counts[i] += 1;
+            }
+        }
+    }
+}
+
+/// The level an exact threshold chooses for the magnitude of the derivative maps `dx`, `dy`.
+pub(crate) fn level(threshold: Exact, dx: ArrayView2<'_, f32>, dy: ArrayView2<'_, f32>) -> f32 {
+    let pixels = dx.len() as u64;
+    match threshold {
+        Exact::Value(v) => v,
+        Exact::Otsu => histogram(dx, dy).otsu(),
+        Exact::Percent(p) => match histogram(dx, dy).percent(p, pixels) {
             PercentLevel::Level(t) => t,
-            PercentLevel::Refine(r) => magnitude
-                .axis_iter(Axis(0))
-                .into_par_iter()
-                .fold(
-                    || r.empty(),
-                    |mut acc, row| {
-                        add_row(row, |s| acc.add(s));
-                        acc
-                    },
-                )
-                .reduce(|| r.empty(), Refinement::merge)
-                .level(),
+            PercentLevel::Refine(r) => fold_rows(
+                dx,
+                dy,
+                || r.empty(),
+                |acc, x, y| acc.add(x, y),
+                Refinement::merge,
+            )
+            .level(),
         },
     }
 }
 
-/// The histogram of a whole magnitude map, in parallel over rows.
-pub fn histogram(magnitude: ArrayView2<'_, f32>) -> MagnitudeHistogram {
-    magnitude
-        .axis_iter(Axis(0))
-        .into_par_iter()
-        .fold(MagnitudeHistogram::new, |mut h, row| {
-            add_row(row, |s| h.add(s));
-            h
-        })
-        .reduce(MagnitudeHistogram::new, MagnitudeHistogram::merge)
+/// The histogram of the magnitude of whole derivative maps, in parallel over rows.
+///
+/// ```
+/// use edgegrad::edges::threshold::histogram;
+/// let d = ndarray::Array2::<f32>::zeros((3, 4));
+/// assert_eq!(histogram(d.view(), d.view()).count(), 12);
+/// ```
+pub fn histogram(dx: ArrayView2<'_, f32>, dy: ArrayView2<'_, f32>) -> MagnitudeHistogram {
+    fold_rows(
+        dx,
+        dy,
+        MagnitudeHistogram::new,
+        |h, x, y| h.add(x, y),
+        MagnitudeHistogram::merge,
+    )
 }
 
-fn add_row(row: ndarray::ArrayView1<'_, f32>, mut add: impl FnMut(&[f32])) {
-    match row.as_slice() {
-        Some(s) => add(s),
-        None => add(&row.to_vec()),
-    }
+/// Folds `add(acc, dx_row, dy_row)` over the rows of two maps in parallel, then merges.
+fn fold_rows<A: Send>(
+    dx: ArrayView2<'_, f32>,
+    dy: ArrayView2<'_, f32>,
+    init: impl Fn() -> A + Sync + Send,
+    add: impl Fn(&mut A, &[f32], &[f32]) + Sync + Send,
+    merge: impl Fn(A, A) -> A + Sync + Send,
+) -> A {
+    dx.axis_iter(Axis(0))
+        .into_par_iter()
+        .zip(dy.axis_iter(Axis(0)).into_par_iter())
+        .fold(&init, |mut acc, (x, y)| {
+            let (x, y) = (x.as_standard_layout(), y.as_standard_layout());
+            add(
+                &mut acc,
+                x.as_slice().expect("standard layout"),
+                y.as_slice().expect("standard layout"),
+            );
+            acc
+        })
+        .reduce(&init, merge)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use ndarray::Array2;
+
+    fn zeros(m: &Array2<f32>) -> Array2<f32> {
+        Array2::zeros(m.raw_dim())
+    }
 
     fn count_above(m: &[f32], t: f32) -> usize {
         m.iter().filter(|&&v| v > t).count()
@@ -300,7 +339,7 @@ mod tests {
         let mut m: Vec<f32> = (0..900).map(|i| 0.01 + (i % 10) as f32 * 0.002).collect();
         m.extend((0..100).map(|i| 0.55 + (i % 10) as f32 * 0.01));
         let mut h = MagnitudeHistogram::new();
-        h.add(&m);
+        h.add(&m, &vec![0.0; m.len()]);
         let t = h.otsu();
         assert!((0.028..0.55).contains(&t), "{t}");
         assert_eq!(count_above(&m, t), 100);
@@ -309,10 +348,10 @@ mod tests {
     #[test]
     fn otsu_on_a_flat_image_marks_nothing() {
         let mut h = MagnitudeHistogram::new();
-        h.add(&[0.0; 50]);
+        h.add(&[0.0; 50], &[0.0; 50]);
         assert_eq!(count_above(&[0.0; 50], h.otsu()), 0);
         let mut h = MagnitudeHistogram::new();
-        h.add(&[0.25; 50]);
+        h.add(&[0.25; 50], &[0.0; 50]);
         assert_eq!(count_above(&[0.25; 50], h.otsu()), 0);
         assert_eq!(MagnitudeHistogram::new().otsu(), 0.0);
     }
@@ -323,11 +362,11 @@ mod tests {
             .map(|i| ((i * 7919) % 1000) as f32 / 1000.0 * if i % 3 == 0 { 1.0 } else { 0.2 })
             .collect();
         let mut h = MagnitudeHistogram::new();
-        h.add(&m);
+        h.add(&m, &vec![0.0; m.len()]);
         let t = h.otsu();
         // Brute force: every distinct bin boundary, class statistics from binned midpoints.
-        let bin = |v: f32| (v.to_bits() >> 16) as usize;
-        let mid = |b: usize| 0.5 * (bin_start(b) as f64 + bin_start(b + 1) as f64);
+        let bin = |v: f32| ((v * v).to_bits() >> 16) as usize;
+        let mid = |b: usize| (0.5 * (bin_start(b) as f64 + bin_start(b + 1) as f64)).sqrt();
         let mut bins: Vec<usize> = m.iter().map(|&v| bin(v)).collect();
         bins.sort_unstable();
         bins.dedup();
@@ -346,7 +385,7 @@ mod tests {
             let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
             let between = lo.len() as f64 * hi.len() as f64 * (mean(&lo) - mean(&hi)).powi(2);
             if between > best.0 * (1.0 + 1e-12) {
-                best = (between, bin_last(b));
+                best = (between, bin_last(b).sqrt());
             }
         }
         assert_eq!(t, best.1);
@@ -359,7 +398,7 @@ mod tests {
         });
         let flat: Vec<f32> = m.iter().copied().collect();
         for p in [0.0f32, 0.5, 1.0, 10.0, 33.3, 50.0, 99.0, 100.0] {
-            let t = level(&Threshold::Percent(p), m.view());
+            let t = level(Exact::Percent(p), m.view(), zeros(&m).view());
             let want = (p as f64 / 100.0 * flat.len() as f64).round() as usize;
             assert_eq!(count_above(&flat, t), want, "p {p}: level {t}");
         }
@@ -372,19 +411,31 @@ mod tests {
         let m = Array2::from_shape_fn((10, 10), |(y, _)| if y < 5 { 0.0f32 } else { 0.5 });
         let flat: Vec<f32> = m.iter().copied().collect();
         assert_eq!(
-            count_above(&flat, level(&Threshold::Percent(70.0), m.view())),
+            count_above(
+                &flat,
+                level(Exact::Percent(70.0), m.view(), zeros(&m).view())
+            ),
             50
         );
         assert_eq!(
-            count_above(&flat, level(&Threshold::Percent(30.0), m.view())),
+            count_above(
+                &flat,
+                level(Exact::Percent(30.0), m.view(), zeros(&m).view())
+            ),
             0
         );
         assert_eq!(
-            count_above(&flat, level(&Threshold::Percent(100.0), m.view())),
+            count_above(
+                &flat,
+                level(Exact::Percent(100.0), m.view(), zeros(&m).view())
+            ),
             100
         );
         assert_eq!(
-            count_above(&flat, level(&Threshold::Percent(0.0), m.view())),
+            count_above(
+                &flat,
+                level(Exact::Percent(0.0), m.view(), zeros(&m).view())
+            ),
             0
         );
     }
@@ -392,9 +443,9 @@ mod tests {
     #[test]
     fn nan_magnitudes_are_never_binned_nor_edges() {
         let m = ndarray::array![[f32::NAN, 0.5, 0.1, f32::INFINITY]];
-        let h = histogram(m.view());
+        let h = histogram(m.view(), zeros(&m).view());
         assert_eq!(h.count(), 3);
-        let t = level(&Threshold::Percent(50.0), m.view());
+        let t = level(Exact::Percent(50.0), m.view(), zeros(&m).view());
         assert_eq!(t, 0.1);
         assert_eq!(count_above(m.as_slice().unwrap(), t), 2);
     }

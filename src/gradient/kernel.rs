@@ -60,6 +60,7 @@ fn weighted_each<T: Float, W: Float>(out: &mut [T], x0: &[T], x1: &[T], x2: &[T]
     }
 }
 
+#[inline(always)]
 pub(crate) fn edge<T: Float, W: Float>(
     out: &mut [T],
     x: [&[T]; 3],
@@ -74,6 +75,7 @@ pub(crate) fn edge<T: Float, W: Float>(
 }
 
 /// One line of `n >= 2` contiguous elements (the last axis).
+#[inline(always)]
 pub(crate) fn line<T: Float, W: Float>(out: &mut [T], f: &[T], s: &AxisStencil<W>) {
     let n = f.len();
     match &s.interior {
