@@ -319,7 +319,10 @@ fn detection_options_change_the_edges_as_they_should() {
     assert!(high < low, "{high} vs {low}");
     assert_eq!(run(&["--threshold", "1000"]), 0);
     let canny = run(&["--canny"]);
-    assert!(canny > n / 100 && canny < n / 5 && canny != auto, "canny {canny}");
+    assert!(
+        canny > n / 100 && canny < n / 5 && canny != auto,
+        "canny {canny}"
+    );
     let hyst = run(&["--hysteresis", "0.02,0.08"]);
     let above_high = run(&["--threshold", "0.08"]);
     let above_low = run(&["--threshold", "0.02"]);
