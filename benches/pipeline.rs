@@ -71,7 +71,7 @@ fn stages(c: &mut Criterion) {
         });
         let m = magnitude::magnitude(dx.view(), dy.view());
         g.bench_function(id("otsu_level"), |b| {
-            b.iter(|| threshold::level(&threshold::Threshold::Auto, dx.view(), dy.view()))
+            b.iter(|| threshold::histogram(dx.view(), dy.view()).otsu())
         });
         g.bench_function(id("nms"), |b| {
             b.iter(|| nms::local_maxima(m.view(), dx.view(), dy.view()))
@@ -95,6 +95,13 @@ fn pipeline(c: &mut Criterion) {
             },
         ),
         ("auto", DetectConfig::default()),
+        (
+            "otsu",
+            DetectConfig {
+                threshold: edgegrad::edges::threshold::Threshold::Otsu,
+                ..Default::default()
+            },
+        ),
         (
             "percent",
             DetectConfig {

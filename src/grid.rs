@@ -8,7 +8,8 @@
 //! - 16-bit gray (and gray + alpha) stays `u16`, meaning `value / 65535`;
 //! - colour becomes Rec. 601 luma `0.299 R + 0.587 G + 0.114 B` in `f32`, computed on the channel
 //!   values scaled to [0, 1] (`R = r / 255` or `r / 65535`; float images as they are);
-//! - alpha is ignored.
+//! - alpha is ignored;
+//! - one-channel float TIFFs (read with the `tiff` crate, which `image` lacks) stay `f32`.
 //!
 //! Oversize images are refused from the header, before any pixel buffer is allocated
 //! ([`DecodeLimits`]).
@@ -17,7 +18,7 @@ use std::fs::File;
 use std::io::{self, BufReader};
 use std::path::Path;
 
-use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbImage};
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
@@ -303,7 +304,89 @@ fn io_error(e: io::Error) -> LoadError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load_luma(path: &Path, limits: &DecodeLimits) -> Result<Luma, LoadError> {
-    decode(path, limits).map(luma_of)
+    load_luma_and_photo(path, limits, false).map(|(luma, _)| luma)
+}
+
+/// Like [`load_luma`], and also the photo as 8-bit RGB when `photo` is true (for overlays:
+/// 16-bit and float values are scaled and clamped to 0..=255). Besides what [`decode`] reads,
+/// this reads one-channel 32- and 64-bit float TIFFs (such as `--save-magnitude m.tif` writes),
+/// which the `image` crate does not.
+///
+/// ```
+/// use edgegrad::grid::{load_luma_and_photo, Luma};
+/// # let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("gray.png");
+/// image::GrayImage::from_raw(2, 1, vec![0, 200]).unwrap().save(&path)?;
+/// let (luma, photo) = load_luma_and_photo(&path, &Default::default(), true)?;
+/// assert_eq!(luma, Luma::U8(ndarray::array![[0u8, 200]]));
+/// assert_eq!(photo.unwrap().get_pixel(1, 0).0, [200, 200, 200]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_luma_and_photo(
+    path: &Path,
+    limits: &DecodeLimits,
+    photo: bool,
+) -> Result<(Luma, Option<RgbImage>), LoadError> {
+    match decode(path, limits) {
+        Ok(img) => {
+            let rgb = photo.then(|| img.to_rgb8());
+            Ok((luma_of(img), rgb))
+        }
+        Err(err @ LoadError::Unsupported { .. }) => {
+            let grid = float_tiff(path, limits)?.ok_or(err)?;
+            let rgb = photo.then(|| {
+                let (rows, cols) = grid.dim();
+                let gray = grid
+                    .iter()
+                    .map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8);
+                let raw = gray.flat_map(|g| [g, g, g]).collect();
+                RgbImage::from_raw(cols as u32, rows as u32, raw).expect("size")
+            });
+            Ok((Luma::F32(grid), rgb))
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// The values of a one-channel float TIFF, `None` if the file is another kind of TIFF.
+fn float_tiff(path: &Path, limits: &DecodeLimits) -> Result<Option<Array2<f32>>, LoadError> {
+    use tiff::decoder::{Decoder, DecodingResult};
+    let corrupt = |e: tiff::TiffError| LoadError::Corrupt {
+        format: "TIFF".into(),
+        source: ImageError::Decoding(image::error::DecodingError::new(
+            ImageFormat::Tiff.into(),
+            e,
+        )),
+    };
+    let file = File::open(path).map_err(io_error)?;
+    let Ok(mut decoder) = Decoder::new(BufReader::new(file)) else {
+        return Ok(None);
+    };
+    let (width, height) = decoder.dimensions().map_err(corrupt)?;
+    if !matches!(decoder.colortype(), Ok(tiff::ColorType::Gray(32 | 64))) {
+        return Ok(None);
+    }
+    if u64::from(width) * u64::from(height) > limits.max_pixels {
+        return Err(LoadError::TooLarge {
+            width,
+            height,
+            max_pixels: limits.max_pixels,
+        });
+    }
+    let mut tiff_limits = tiff::decoder::Limits::default();
+    tiff_limits.decoding_buffer_size =
+        usize::try_from(limits.max_pixels.saturating_mul(8)).unwrap_or(usize::MAX);
+    let mut decoder = decoder.with_limits(tiff_limits);
+    let values: Vec<f32> = match decoder.read_image().map_err(corrupt)? {
+        DecodingResult::F32(v) => v,
+        DecodingResult::F64(v) => v.into_iter().map(|x| x as f32).collect(),
+        _ => return Ok(None),
+    };
+    let shape = (height as usize, width as usize);
+    if values.len() != shape.0 * shape.1 {
+        return Ok(None);
+    }
+    Ok(Some(to_array(shape, values)))
 }
 
 /// The [`Luma`] of a decoded image. Gray images keep their buffer (no copy); gray + alpha drops
@@ -323,13 +406,22 @@ pub fn luma_of(img: DynamicImage) -> Luma {
         DynamicImage::ImageLuma16(i) => Luma::U16(to_array(shape, i.into_raw())),
         DynamicImage::ImageLumaA8(i) => Luma::U8(to_array(shape, first_of(i.as_raw(), 2))),
         DynamicImage::ImageLumaA16(i) => Luma::U16(to_array(shape, first_of(i.as_raw(), 2))),
-        DynamicImage::ImageRgb8(i) => Luma::F32(rec601(i.as_raw(), 3, shape, scale_u8())),
-        DynamicImage::ImageRgba8(i) => Luma::F32(rec601(i.as_raw(), 4, shape, scale_u8())),
-        DynamicImage::ImageRgb16(i) => Luma::F32(rec601(i.as_raw(), 3, shape, scale_u16)),
-        DynamicImage::ImageRgba16(i) => Luma::F32(rec601(i.as_raw(), 4, shape, scale_u16)),
-        DynamicImage::ImageRgb32F(i) => Luma::F32(rec601(i.as_raw(), 3, shape, |v: f32| v)),
-        DynamicImage::ImageRgba32F(i) => Luma::F32(rec601(i.as_raw(), 4, shape, |v: f32| v)),
-        other => Luma::F32(rec601(other.to_rgba32f().as_raw(), 4, shape, |v: f32| v)),
+        DynamicImage::ImageRgb8(i) => Luma::F32(rec601(i.as_raw(), 3, shape, &weighted_u8())),
+        DynamicImage::ImageRgba8(i) => Luma::F32(rec601(i.as_raw(), 4, shape, &weighted_u8())),
+        DynamicImage::ImageRgb16(i) => {
+            Luma::F32(rec601(i.as_raw(), 3, shape, &weighted(scale_u16)))
+        }
+        DynamicImage::ImageRgba16(i) => {
+            Luma::F32(rec601(i.as_raw(), 4, shape, &weighted(scale_u16)))
+        }
+        DynamicImage::ImageRgb32F(i) => Luma::F32(rec601(i.as_raw(), 3, shape, &weighted(|v| v))),
+        DynamicImage::ImageRgba32F(i) => Luma::F32(rec601(i.as_raw(), 4, shape, &weighted(|v| v))),
+        other => Luma::F32(rec601(
+            other.to_rgba32f().as_raw(),
+            4,
+            shape,
+            &weighted(|v| v),
+        )),
     }
 }
 
@@ -343,23 +435,36 @@ fn first_of<T: Copy>(raw: &[T], step: usize) -> Vec<T> {
     raw.iter().step_by(step).copied().collect()
 }
 
-/// `u8 / 255` in `f32`, through a table (the same values as the division).
-fn scale_u8() -> impl Fn(u8) -> f32 + Sync {
-    let table: Vec<f32> = (0..=255u8).map(|v| f32::from(v) / 255.0).collect();
-    move |v: u8| table[usize::from(v)]
+/// The Rec. 601 weights of R, G and B.
+const REC601: [f32; 3] = [0.299, 0.587, 0.114];
+
+/// The weighted channel values `w_c * scale(v)` for channel `c`.
+fn weighted<T>(scale: impl Fn(T) -> f32 + Sync) -> impl Fn(usize, T) -> f32 + Sync {
+    move |c, v| REC601[c] * scale(v)
+}
+
+/// [`weighted`] for 8-bit channels through three tables of `w_c * (v / 255)`: the same values
+/// as computing them, three lookups instead of three divisions and multiplications.
+fn weighted_u8() -> impl Fn(usize, u8) -> f32 + Sync {
+    let tables: Vec<[f32; 256]> = REC601
+        .iter()
+        .map(|w| std::array::from_fn(|v| w * (v as f32 / 255.0)))
+        .collect();
+    move |c, v| tables[c][usize::from(v)]
 }
 
 fn scale_u16(v: u16) -> f32 {
     f32::from(v) / 65535.0
 }
 
-/// Rec. 601 luma of interleaved pixels with `channels` channels (R, G, B first), each channel
-/// value first scaled by `scale`: `(0.299 R + 0.587 G) + 0.114 B`, in `f32`, rows in parallel.
+/// Rec. 601 luma of interleaved pixels with `channels` channels (R, G, B first): with
+/// `w(c, v)` the weighted value of channel `c`, `(w(0, R) + w(1, G)) + w(2, B)` in `f32`, rows in
+/// parallel.
 fn rec601<T: Copy + Sync>(
     raw: &[T],
     channels: usize,
     (rows, cols): (usize, usize),
-    scale: impl Fn(T) -> f32 + Sync,
+    w: &(impl Fn(usize, T) -> f32 + Sync),
 ) -> Array2<f32> {
     let mut out = Array2::<f32>::zeros((rows, cols));
     if rows == 0 || cols == 0 {
@@ -370,7 +475,7 @@ fn rec601<T: Copy + Sync>(
         .zip(raw.par_chunks(cols * channels))
         .for_each(|(d, s)| {
             for (y, px) in d.iter_mut().zip(s.chunks_exact(channels)) {
-                *y = 0.299 * scale(px[0]) + 0.587 * scale(px[1]) + 0.114 * scale(px[2]);
+                *y = w(0, px[0]) + w(1, px[1]) + w(2, px[2]);
             }
         });
     out

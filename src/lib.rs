@@ -26,6 +26,7 @@ pub mod output;
 pub mod pipeline;
 mod plane;
 pub mod render;
+mod simd;
 pub mod smooth;
 pub mod timings;
 

@@ -130,6 +130,28 @@ impl Derivatives {
         self.smoothing.as_ref()
     }
 
+    /// The peak magnitude these derivatives give a sharp step from 0 to 1 (0.5 unsmoothed):
+    /// the scale of the automatic thresholds' floor.
+    ///
+    /// ```
+    /// use edgegrad::{operators::{Derivatives, Operator}, smooth::GaussianKernel};
+    /// let plain = Derivatives::new(Operator::Sobel, 1, None).unwrap();
+    /// assert_eq!(plain.step_response(), 0.5);
+    /// let smooth = Derivatives::new(Operator::Central, 1, Some(GaussianKernel::new(1.4).unwrap()));
+    /// assert!((smooth.unwrap().step_response() - 0.2531).abs() < 0.003);
+    /// ```
+    pub fn step_response(&self) -> f32 {
+        let r = self.smoothing.as_ref().map_or(0, GaussianKernel::radius);
+        let cols = 4 * (r + 4);
+        let step =
+            Array2::from_shape_fn((3, cols), |(_, x)| if x < cols / 2 { 0.0f32 } else { 1.0 });
+        let (dx, dy) = self.compute(LumaView::F32(step.view()));
+        dx.iter()
+            .zip(&dy)
+            .map(|(x, y)| (x * x + y * y).sqrt())
+            .fold(0.0, f32::max)
+    }
+
     /// `(dx, dy)` of the whole image, in parallel over bands of rows.
     ///
     /// ```
@@ -237,10 +259,12 @@ impl Ring {
         }
     }
 
+    #[inline(always)]
     fn has(&self, k: usize) -> bool {
         self.tags[k % 5] == k
     }
 
+    #[inline(always)]
     fn row(&self, k: usize) -> &[f32] {
         debug_assert!(self.has(k));
         let s = k % 5;
@@ -248,6 +272,7 @@ impl Ring {
     }
 
     /// The slot for row `k`, marked as holding it.
+    #[inline(always)]
     fn slot(&mut self, k: usize) -> &mut [f32] {
         let s = k % 5;
         self.tags[s] = k;
@@ -284,6 +309,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
     }
 
     /// Makes sure grid row `k` is in the ring.
+    #[inline(always)]
     fn grid_row(&mut self, k: usize) {
         if self.grid.has(k) {
             return;
@@ -300,6 +326,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
     }
 
     /// Makes sure the horizontal average of grid row `k` is in its ring.
+    #[inline(always)]
     fn averaged_row(&mut self, k: usize, (side, centre): (f32, f32)) {
         if self.averaged.has(k) {
             return;
@@ -379,6 +406,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
 
     /// Like [`GradientRows::compute`] followed by the magnitude, in one pass where
     /// [`GradientRows::central_rows`] applies (bench pipeline/fused_canny).
+    #[inline(always)]
     pub fn compute_with_magnitude(
         &mut self,
         y: usize,
@@ -415,6 +443,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
     }
 
     /// Writes row `y` of `dx` and `dy`.
+    #[inline(always)]
     pub fn compute(&mut self, y: usize, dx: &mut [f32], dy: &mut [f32]) {
         let n = self.plane.rows;
         let rule = across(y, n);
@@ -489,6 +518,7 @@ impl CentralRows<'_> {
 }
 
 /// np.gradient of one row (0 for a single sample).
+#[inline(always)]
 fn along(out: &mut [f32], f: &[f32], s: &AxisStencil<f32>) {
     if f.len() == 1 {
         out[0] = 0.0;

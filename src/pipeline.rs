@@ -15,8 +15,9 @@
 //! let pipeline = DetectConfig::default().build().unwrap();
 //! let d = pipeline.run(LumaView::U8(img.view()), &Wanted::edges(), &mut Timings::new());
 //! let edges = d.edges.unwrap();
-//! assert_eq!(edges.row(0).to_vec(), vec![0, 0, 0, 255, 255, 0, 0, 0]);
-//! assert!(0.0 <= d.threshold && d.threshold < 0.5);
+//! // Smoothed (sigma 1) and thinned: one pixel on the step.
+//! assert_eq!(edges.row(0).to_vec(), vec![0, 0, 0, 255, 0, 0, 0, 0]);
+//! assert!(0.0 < d.threshold && d.threshold < 0.3);
 //! ```
 
 mod fused;
@@ -25,7 +26,8 @@ mod maps;
 use ndarray::Array2;
 use thiserror::Error;
 
-use crate::edges::threshold::Threshold;
+use crate::edges::auto::AutoRule;
+use crate::edges::threshold::{Exact, Threshold};
 use crate::grid::LumaView;
 use crate::operators::{Derivatives, EdgeOrderError, Operator};
 use crate::smooth::{GaussianKernel, SigmaError};
@@ -33,6 +35,8 @@ use crate::timings::Timings;
 
 /// The smoothing `--canny` uses when no sigma is given.
 pub const CANNY_SIGMA: f32 = 1.4;
+/// The smoothing of the automatic threshold ([`Threshold::Auto`]) when no sigma is given.
+pub const AUTO_SIGMA: f32 = 1.0;
 
 /// What to detect and how: the options of `detect`, `batch` and `preview`.
 ///
@@ -50,10 +54,11 @@ pub struct DetectConfig {
     pub operator: Operator,
     /// Order of the one-sided differences at the image borders: 1 or 2.
     pub edge_order: usize,
-    /// Gaussian smoothing before differentiating; `None` or `Some(0.0)` for none
-    /// (`--canny` uses [`CANNY_SIGMA`] when `None`).
+    /// Gaussian smoothing before differentiating; `Some(0.0)` for none. `None`: none, except
+    /// [`CANNY_SIGMA`] with `canny` and [`AUTO_SIGMA`] with [`Threshold::Auto`].
     pub sigma: Option<f32>,
-    /// The magnitude level of the edges, unless hysteresis is used.
+    /// The magnitude level of the edges, unless hysteresis is used. [`Threshold::Auto`] implies
+    /// `thin`.
     pub threshold: Threshold,
     /// `Some((low, high))`: hysteresis with these magnitude levels (replaces `threshold`).
     pub hysteresis: Option<(f32, f32)>,
@@ -65,7 +70,8 @@ pub struct DetectConfig {
 }
 
 impl Default for DetectConfig {
-    /// Central differences, first-order borders, no smoothing, Otsu's threshold.
+    /// Central differences, first-order borders, the automatic threshold (which smooths with
+    /// [`AUTO_SIGMA`] and thins).
     fn default() -> Self {
         DetectConfig {
             operator: Operator::Central,
@@ -107,18 +113,23 @@ pub enum ConfigError {
 /// How edges are decided from the magnitude.
 #[derive(Debug, Clone, PartialEq)]
 enum EdgeRule {
-    /// Magnitude above a level.
-    Threshold(Threshold),
-    /// Hysteresis with given levels, or automatic ones (`None`).
+    /// Magnitude above a level computed exactly (value, Otsu, percentile).
+    Exact(Exact),
+    /// Magnitude above the automatic level ([`AutoRule::single`]).
+    Auto,
+    /// Hysteresis with given levels, or the automatic ones (`None`, [`AutoRule::canny`]).
     Hysteresis(Option<(f32, f32)>),
 }
 
 impl DetectConfig {
     /// Checks every value and makes the pipeline.
     pub fn build(self) -> Result<Pipeline, ConfigError> {
-        let sigma = match (self.sigma, self.canny) {
-            (None, true) => Some(CANNY_SIGMA),
-            (s, _) => s,
+        let auto = self.threshold == Threshold::Auto && self.hysteresis.is_none() && !self.canny;
+        let sigma = match self.sigma {
+            Some(s) => Some(s),
+            None if self.canny => Some(CANNY_SIGMA),
+            None if auto => Some(AUTO_SIGMA),
+            None => None,
         };
         let smoothing = match sigma {
             Some(0.0) => None,
@@ -126,29 +137,35 @@ impl DetectConfig {
             None => None,
         };
         let derivatives = Derivatives::new(self.operator, self.edge_order, smoothing)?;
-        match self.threshold {
+        let exact = match self.threshold {
             Threshold::Value(v) if !(v.is_finite() && v >= 0.0) => {
                 return Err(ConfigError::Threshold(v))
             }
             Threshold::Percent(p) if !(0.0..=100.0).contains(&p) => {
                 return Err(ConfigError::Percent(p))
             }
-            _ => {}
-        }
+            Threshold::Value(v) => Some(Exact::Value(v)),
+            Threshold::Percent(p) => Some(Exact::Percent(p)),
+            Threshold::Otsu => Some(Exact::Otsu),
+            Threshold::Auto => None,
+        };
         if let Some((low, high)) = self.hysteresis {
             if !(low.is_finite() && high.is_finite() && 0.0 <= low && low <= high) {
                 return Err(ConfigError::Hysteresis { low, high });
             }
         }
-        let rule = match (self.hysteresis, self.canny) {
-            (Some(levels), _) => EdgeRule::Hysteresis(Some(levels)),
-            (None, true) => EdgeRule::Hysteresis(None),
-            (None, false) => EdgeRule::Threshold(self.threshold),
+        let rule = match (self.hysteresis, self.canny, exact) {
+            (Some(levels), _, _) => EdgeRule::Hysteresis(Some(levels)),
+            (None, true, _) => EdgeRule::Hysteresis(None),
+            (None, false, Some(exact)) => EdgeRule::Exact(exact),
+            (None, false, None) => EdgeRule::Auto,
         };
+        let step = derivatives.step_response();
         Ok(Pipeline {
             derivatives,
             rule,
-            thin: self.thin || self.canny,
+            thin: self.thin || self.canny || auto,
+            step,
         })
     }
 }
@@ -159,6 +176,8 @@ pub struct Pipeline {
     derivatives: Derivatives,
     rule: EdgeRule,
     thin: bool,
+    /// The peak magnitude the derivatives give a sharp black-to-white step.
+    step: f32,
 }
 
 /// The outputs a front-end wants from [`Pipeline::run`].
@@ -246,6 +265,15 @@ impl Pipeline {
     /// The derivative operator with its smoothing.
     pub fn derivatives(&self) -> &Derivatives {
         &self.derivatives
+    }
+
+    /// The automatic rule of this pipeline's edge rule, if it has one.
+    fn auto_rule(&self) -> Option<AutoRule> {
+        match self.rule {
+            EdgeRule::Auto => Some(AutoRule::single(self.step)),
+            EdgeRule::Hysteresis(None) => Some(AutoRule::canny(self.step)),
+            _ => None,
+        }
     }
 }
 

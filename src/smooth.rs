@@ -133,6 +133,7 @@ impl Smoother {
     }
 
     /// Makes sure input row `k` is in the ring, as raw `f32` values.
+    #[inline(always)]
     fn load<T: Sample>(&mut self, plane: &Plane<'_, T>, k: usize) {
         let slot = k % self.tags.len();
         if self.tags[slot] != k {
@@ -147,6 +148,7 @@ impl Smoother {
         }
     }
 
+    #[inline(always)]
     fn raw_row(&self, k: usize) -> &[f32] {
         let slot = k % self.tags.len();
         &self.raw[slot * self.cols..(slot + 1) * self.cols]
@@ -154,6 +156,7 @@ impl Smoother {
 
     /// Writes row `y` of the smoothed grid of `plane` into `out` (`cols` long), with the weights
     /// for the plane's sample type (whose radius must be the one given to [`Smoother::new`]).
+    #[inline(always)]
     pub fn row<T: Sample>(
         &mut self,
         plane: &Plane<'_, T>,

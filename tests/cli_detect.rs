@@ -216,6 +216,7 @@ fn save_options_write_npy_tiff_and_png() {
         .arg(fixture("rgb8.png"))
         .arg("-o")
         .arg(p("e.png"))
+        .args(["--threshold", "otsu"])
         .arg("--save-direction")
         .arg(p("dir.npy"))
         .arg("--save-magnitude")
@@ -303,8 +304,14 @@ fn detection_options_change_the_edges_as_they_should() {
     };
     let n = 512 * 512;
     let auto = run(&[]);
-    let thin = run(&["--thin"]);
-    assert!(thin > 0 && thin < auto, "thin {thin} vs {auto}");
+    assert!(auto > n / 100 && auto < n / 5, "auto: {auto}");
+    let otsu = run(&["--threshold", "otsu"]);
+    assert!(otsu > 0 && otsu != auto, "otsu {otsu} vs auto {auto}");
+    let thin = run(&["--threshold", "otsu", "--thin"]);
+    assert!(thin > 0 && thin < otsu, "thin {thin} vs {otsu}");
+    // auto smooths with sigma 1 unless told otherwise.
+    assert_ne!(run(&["--sigma", "0"]), auto);
+    assert_eq!(run(&["--sigma", "1"]), auto);
     let five = run(&["--threshold", "5%"]);
     assert!(five > n / 100 && five <= n / 20, "5%: {five}");
     let low = run(&["--threshold", "0.01"]);
@@ -312,7 +319,10 @@ fn detection_options_change_the_edges_as_they_should() {
     assert!(high < low, "{high} vs {low}");
     assert_eq!(run(&["--threshold", "1000"]), 0);
     let canny = run(&["--canny"]);
-    assert!(canny > 0 && canny < auto);
+    assert!(
+        canny > n / 100 && canny < n / 5 && canny != auto,
+        "canny {canny}"
+    );
     let hyst = run(&["--hysteresis", "0.02,0.08"]);
     let above_high = run(&["--threshold", "0.08"]);
     let above_low = run(&["--threshold", "0.02"]);
@@ -577,4 +587,38 @@ fn help_explains_every_option_with_its_default() {
     ] {
         assert!(help.contains(default), "--help lacks {default}");
     }
+}
+
+#[test]
+fn a_saved_float_tiff_is_an_input_too() {
+    let dir = TempDir::new().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    edgegrad()
+        .arg("detect")
+        .arg(fixture("gray8.png"))
+        .arg("-o")
+        .arg(p("e.png"))
+        .args(["--threshold", "5%"])
+        .arg("--save-magnitude")
+        .arg(p("m.tif"))
+        .assert()
+        .success();
+    edgegrad()
+        .arg("detect")
+        .arg(p("m.tif"))
+        .args(["--operator", "central", "--threshold", "0.01", "--save-dx"])
+        .arg(p("mdx.npy"))
+        .assert()
+        .success();
+    // The magnitude's own gradient, as numpy would take it of the float32 values.
+    let m = read_f32(&fixture("gray8.magnitude.npy"));
+    let dx = read_f32(&p("mdx.npy"));
+    let (r, c) = (m.shape()[0], m.shape()[1]);
+    for y in 0..r {
+        for x in 1..c - 1 {
+            let want = (m[[y, x + 1]] - m[[y, x - 1]]) / 2.0;
+            assert!((dx[[y, x]] - want).abs() <= 2e-6, "({y},{x})");
+        }
+    }
+    assert_eq!(gray8(&p("m.edges.png")).dimensions(), (64, 48));
 }

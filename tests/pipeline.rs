@@ -42,6 +42,7 @@ fn scene(rows: usize, cols: usize, seed: u64) -> Array2<u8> {
 fn threshold_strategy() -> impl Strategy<Value = Threshold> {
     prop_oneof![
         Just(Threshold::Auto),
+        Just(Threshold::Otsu),
         (0.0f32..0.6).prop_map(Threshold::Value),
         (0.0f32..=100.0).prop_map(Threshold::Percent),
     ]
@@ -101,7 +102,8 @@ proptest! {
         // The level reported is the one applied (without thinning or hysteresis).
         let edges = fused.edges.unwrap();
         let m = maps.magnitude.unwrap();
-        if !config.thin && !config.canny && config.hysteresis.is_none() {
+        let plain = config.threshold != Threshold::Auto && !config.thin;
+        if plain && !config.canny && config.hysteresis.is_none() {
             for (&e, &m) in edges.iter().zip(&m) {
                 prop_assert_eq!(e == 255, m > fused.threshold);
             }
@@ -154,11 +156,11 @@ fn results_do_not_depend_on_the_thread_count() {
 #[test]
 fn full_maps_are_the_derivatives_and_their_magnitude_and_direction() {
     let img = scene(23, 31, 3);
-    let d = run(
-        &DetectConfig::default(),
-        LumaView::U8(img.view()),
-        Wanted::all(),
-    );
+    let otsu = DetectConfig {
+        threshold: Threshold::Otsu,
+        ..Default::default()
+    };
+    let d = run(&otsu, LumaView::U8(img.view()), Wanted::all());
     let grid = img.mapv(|v| f32::from(v) / 255.0);
     let want = edgegrad::gradient::gradient(&grid, &Default::default()).unwrap();
     let (dx, dy) = (d.dx.unwrap(), d.dy.unwrap());
@@ -183,11 +185,11 @@ fn full_maps_are_the_derivatives_and_their_magnitude_and_direction() {
 #[test]
 fn a_black_white_step_has_magnitude_one_half() {
     let img = Array2::from_shape_fn((4, 6), |(_, x)| if x < 3 { 0u8 } else { 255 });
-    let d = run(
-        &DetectConfig::default(),
-        LumaView::U8(img.view()),
-        Wanted::all(),
-    );
+    let otsu = DetectConfig {
+        threshold: Threshold::Otsu,
+        ..Default::default()
+    };
+    let d = run(&otsu, LumaView::U8(img.view()), Wanted::all());
     assert_eq!(
         d.magnitude.unwrap().row(1).to_vec(),
         vec![0.0, 0.0, 0.5, 0.5, 0.0, 0.0]
@@ -206,6 +208,36 @@ fn a_black_white_step_has_magnitude_one_half() {
         below.edges.unwrap().iter().all(|&v| v == 0),
         "0.5 is not above 0.5"
     );
+}
+
+#[test]
+fn the_default_smooths_thins_and_keeps_clean_steps_but_not_flat_noise() {
+    // A clean step: one thin line.
+    let img = Array2::from_shape_fn((20, 30), |(_, x)| if x < 15 { 40u8 } else { 200 });
+    let d = run(
+        &DetectConfig::default(),
+        LumaView::U8(img.view()),
+        Wanted::edges(),
+    );
+    for row in d.edges.unwrap().rows() {
+        let on: Vec<usize> = (0..30).filter(|&x| row[x] == 255).collect();
+        assert_eq!(on, vec![14]);
+    }
+    // Weak noise alone (about 1 % of full scale): almost nothing.
+    let mut state = 99u64;
+    let noise = Array2::from_shape_fn((64, 64), |_| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (120 + ((state >> 61) as i32) - 4) as u8
+    });
+    let d = run(
+        &DetectConfig::default(),
+        LumaView::U8(noise.view()),
+        Wanted::edges(),
+    );
+    let found = d.edges.unwrap().iter().filter(|&&v| v == 255).count();
+    assert!(found < 64 * 64 / 100, "{found} edge pixels in noise");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use edgegrad::edges::threshold::Threshold;
-use edgegrad::grid::{decode, luma_of, DecodeLimits, LoadError};
+use edgegrad::grid::{load_luma_and_photo, DecodeLimits, LoadError, Luma};
 use edgegrad::io::same_file;
 use edgegrad::operators::Operator;
 use edgegrad::output::{write_picture, write_raw, PictureFormat, RawFormat};
@@ -85,13 +85,16 @@ pub struct DetectOptions {
     pub edge_order: usize,
 
     /// Smooth with a Gaussian of this standard deviation (pixels) first; 0 for none.
-    /// [default: none; 1.4 with --canny]
+    /// [default: none; 1 with --threshold auto, 1.4 with --canny]
     #[arg(long, value_name = "S")]
     pub sigma: Option<f32>,
 
-    /// The edge level on the gradient magnitude: a number (edges are above it), `auto` (Otsu's
-    /// method on the magnitudes) or `P%` (the strongest P percent of the pixels).
-    #[arg(long, value_name = "VALUE|auto|P%", default_value = "auto")]
+    /// The edge level on the gradient magnitude: a number (edges are above it), `auto`, `otsu`
+    /// (Otsu's method on the magnitudes) or `P%` (the strongest P percent of the pixels). `auto`
+    /// is a level scaled to the image's noise (3.5 times the noise level estimated from the
+    /// median magnitude), with --thin and, unless --sigma is given, smoothing with sigma 1: the
+    /// derivatives it saves are then those of the smoothed image.
+    #[arg(long, value_name = "VALUE|auto|otsu|P%", default_value = "auto")]
     pub threshold: String,
 
     /// Hysteresis instead of one threshold: edges are pixels above HIGH, plus pixels above LOW
@@ -169,16 +172,18 @@ impl OutputKind {
     }
 }
 
-/// Parses `--threshold`: a number, `auto`, or `P%`.
+/// Parses `--threshold`: a number, `auto`, `otsu` or `P%`.
 fn parse_threshold(s: &str) -> Result<Threshold, UsageError> {
     let bad = || {
         UsageError(format!(
-            "--threshold {s:?}: expected a number, `auto` or a percentage like `5%`"
+            "--threshold {s:?}: expected a number, `auto`, `otsu` or a percentage like `5%`"
         ))
     };
     let t = s.trim();
     if t.eq_ignore_ascii_case("auto") {
         Ok(Threshold::Auto)
+    } else if t.eq_ignore_ascii_case("otsu") {
+        Ok(Threshold::Otsu)
     } else if let Some(p) = t.strip_suffix('%') {
         p.trim().parse().map(Threshold::Percent).map_err(|_| bad())
     } else {
@@ -250,15 +255,13 @@ pub fn load(
     path: &Path,
     limits: &DecodeLimits,
     with_photo: bool,
-) -> Result<(edgegrad::grid::Luma, Option<RgbImage>)> {
-    let img: DynamicImage = decode(path, limits).map_err(|e| {
+) -> Result<(Luma, Option<RgbImage>)> {
+    load_luma_and_photo(path, limits, with_photo).map_err(|e| {
         let hint = matches!(e, LoadError::TooLarge { .. })
             .then_some(" (raise --max-pixels to allow it)")
             .unwrap_or_default();
         anyhow::anyhow!("{}: {e}{hint}", path.display())
-    })?;
-    let photo = with_photo.then(|| img.to_rgb8());
-    Ok((luma_of(img), photo))
+    })
 }
 
 /// A raw array to save: which one and where.
@@ -445,6 +448,7 @@ mod tests {
     fn thresholds_parse() {
         assert_eq!(parse_threshold("auto").unwrap(), Threshold::Auto);
         assert_eq!(parse_threshold("AUTO").unwrap(), Threshold::Auto);
+        assert_eq!(parse_threshold("otsu").unwrap(), Threshold::Otsu);
         assert_eq!(parse_threshold("0.25").unwrap(), Threshold::Value(0.25));
         assert_eq!(parse_threshold("5%").unwrap(), Threshold::Percent(5.0));
         assert_eq!(parse_threshold(" 2.5 % ").unwrap(), Threshold::Percent(2.5));

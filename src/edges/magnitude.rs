@@ -9,7 +9,7 @@
 use ndarray::{Array2, ArrayView2, Zip};
 
 /// Magnitudes of one row.
-#[inline]
+#[inline(always)]
 pub(crate) fn magnitude_row(out: &mut [f32], dx: &[f32], dy: &[f32]) {
     for ((o, &x), &y) in out.iter_mut().zip(dx).zip(dy) {
         *o = (x * x + y * y).sqrt();
@@ -17,7 +17,7 @@ pub(crate) fn magnitude_row(out: &mut [f32], dx: &[f32], dy: &[f32]) {
 }
 
 /// `255` where the squared magnitude exceeds `squared` (from [`squared_level`]), else `0`.
-#[inline]
+#[inline(always)]
 pub(crate) fn mask_row(out: &mut [u8], dx: &[f32], dy: &[f32], squared: f32) {
     for ((o, &x), &y) in out.iter_mut().zip(dx).zip(dy) {
         *o = if x * x + y * y > squared { 255 } else { 0 };
@@ -25,7 +25,7 @@ pub(crate) fn mask_row(out: &mut [u8], dx: &[f32], dy: &[f32], squared: f32) {
 }
 
 /// `255` where the magnitude exceeds `level`, else `0`.
-#[inline]
+#[inline(always)]
 pub(crate) fn above_row(out: &mut [u8], magnitude: &[f32], level: f32) {
     for (o, &m) in out.iter_mut().zip(magnitude) {
         *o = if m > level { 255 } else { 0 };

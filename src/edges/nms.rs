@@ -46,7 +46,7 @@ fn is_max(
 /// Writes `classify(m)` where the pixel of magnitude `m` in `cur` is a local maximum, `0`
 /// elsewhere. `prev` and `next` are the magnitude rows above and below (`cur` itself at the top
 /// and bottom of the image); `dx`, `dy` are the derivatives of row `cur`.
-#[inline]
+#[inline(always)]
 pub(crate) fn suppress_row(
     out: &mut [u8],
     [prev, cur, next]: [&[f32]; 3],

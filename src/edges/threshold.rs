@@ -23,11 +23,23 @@ use rayon::prelude::*;
 pub enum Threshold {
     /// Edges are the pixels whose magnitude is strictly greater than this value.
     Value(f32),
-    /// Otsu's method on the magnitude histogram.
+    /// A level scaled to the image's noise, with non-maximum suppression and (unless a sigma is
+    /// given) smoothing with sigma 1: see [`auto`](super::auto).
     #[default]
     Auto,
+    /// Otsu's method on the magnitude histogram.
+    Otsu,
     /// The strongest `p` percent of the pixels (`0 <= p <= 100`): the level is the magnitude of
     /// the pixel ranked just after them, so ties at the cut are left out rather than exceed `p`.
+    Percent(f32),
+}
+
+/// The thresholds computed exactly from the magnitude histogram (everything but
+/// [`Threshold::Auto`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Exact {
+    Value(f32),
+    Otsu,
     Percent(f32),
 }
 
@@ -76,7 +88,7 @@ impl MagnitudeHistogram {
     }
 
     /// Counts the squared magnitudes `dx² + dy²` of one row (NaN left out).
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, dx: &[f32], dy: &[f32]) {
         add_squared(&mut self.counts[..BINS], dx, dy, |bits| {
             (bits <= INF_BITS).then_some((bits >> 16) as usize)
@@ -192,7 +204,7 @@ pub struct Refinement {
 
 impl Refinement {
     /// Counts the squared magnitudes of one row that fall in the bin being refined.
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, dx: &[f32], dy: &[f32]) {
         let bin = self.bin;
         add_squared(&mut self.counts[..1 << 16], dx, dy, |bits| {
@@ -248,21 +260,13 @@ fn add_squared(counts: &mut [u64], dx: &[f32], dy: &[f32], index: impl Fn(u32) -
     }
 }
 
-/// The level `threshold` chooses for the magnitude of the derivative maps `dx`, `dy`.
-///
-/// ```
-/// use edgegrad::edges::threshold::{level, Threshold};
-/// let dx = ndarray::array![[0.0f32, 0.1, 0.2, 0.3], [0.4, 0.5, 0.6, 0.7]];
-/// let dy = ndarray::Array2::zeros((2, 4));
-/// assert_eq!(level(&Threshold::Value(0.25), dx.view(), dy.view()), 0.25);
-/// assert_eq!(level(&Threshold::Percent(25.0), dx.view(), dy.view()), 0.5); // 0.6, 0.7 above
-/// ```
-pub fn level(threshold: &Threshold, dx: ArrayView2<'_, f32>, dy: ArrayView2<'_, f32>) -> f32 {
+/// The level an exact threshold chooses for the magnitude of the derivative maps `dx`, `dy`.
+pub(crate) fn level(threshold: Exact, dx: ArrayView2<'_, f32>, dy: ArrayView2<'_, f32>) -> f32 {
     let pixels = dx.len() as u64;
-    match *threshold {
-        Threshold::Value(v) => v,
-        Threshold::Auto => histogram(dx, dy).otsu(),
-        Threshold::Percent(p) => match histogram(dx, dy).percent(p, pixels) {
+    match threshold {
+        Exact::Value(v) => v,
+        Exact::Otsu => histogram(dx, dy).otsu(),
+        Exact::Percent(p) => match histogram(dx, dy).percent(p, pixels) {
             PercentLevel::Level(t) => t,
             PercentLevel::Refine(r) => fold_rows(
                 dx,
@@ -394,7 +398,7 @@ mod tests {
         });
         let flat: Vec<f32> = m.iter().copied().collect();
         for p in [0.0f32, 0.5, 1.0, 10.0, 33.3, 50.0, 99.0, 100.0] {
-            let t = level(&Threshold::Percent(p), m.view(), zeros(&m).view());
+            let t = level(Exact::Percent(p), m.view(), zeros(&m).view());
             let want = (p as f64 / 100.0 * flat.len() as f64).round() as usize;
             assert_eq!(count_above(&flat, t), want, "p {p}: level {t}");
         }
@@ -409,28 +413,28 @@ mod tests {
         assert_eq!(
             count_above(
                 &flat,
-                level(&Threshold::Percent(70.0), m.view(), zeros(&m).view())
+                level(Exact::Percent(70.0), m.view(), zeros(&m).view())
             ),
             50
         );
         assert_eq!(
             count_above(
                 &flat,
-                level(&Threshold::Percent(30.0), m.view(), zeros(&m).view())
+                level(Exact::Percent(30.0), m.view(), zeros(&m).view())
             ),
             0
         );
         assert_eq!(
             count_above(
                 &flat,
-                level(&Threshold::Percent(100.0), m.view(), zeros(&m).view())
+                level(Exact::Percent(100.0), m.view(), zeros(&m).view())
             ),
             100
         );
         assert_eq!(
             count_above(
                 &flat,
-                level(&Threshold::Percent(0.0), m.view(), zeros(&m).view())
+                level(Exact::Percent(0.0), m.view(), zeros(&m).view())
             ),
             0
         );
@@ -441,7 +445,7 @@ mod tests {
         let m = ndarray::array![[f32::NAN, 0.5, 0.1, f32::INFINITY]];
         let h = histogram(m.view(), zeros(&m).view());
         assert_eq!(h.count(), 3);
-        let t = level(&Threshold::Percent(50.0), m.view(), zeros(&m).view());
+        let t = level(Exact::Percent(50.0), m.view(), zeros(&m).view());
         assert_eq!(t, 0.1);
         assert_eq!(count_above(m.as_slice().unwrap(), t), 2);
     }

@@ -305,3 +305,44 @@ fn the_pixel_limit_is_checked_from_the_header() {
     );
     assert!(load_luma(&p, &DecodeLimits { max_pixels: 100 }).is_ok());
 }
+
+#[test]
+fn gray_float_tiff_is_read_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("m.tif");
+    let a = array![[0.0f32, -1.5, 2.25], [1e-7, 0.5, f32::MAX]];
+    crate::output::write_raw(&p, a.view()).unwrap();
+    let (luma, photo) = load_luma_and_photo(&p, &DecodeLimits::default(), true).unwrap();
+    assert_eq!(luma, Luma::F32(a));
+    assert_eq!(
+        photo.unwrap().as_raw()[..9],
+        [0, 0, 0, 0, 0, 0, 255, 255, 255]
+    );
+    let err = load_luma(&p, &DecodeLimits { max_pixels: 5 }).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            LoadError::TooLarge {
+                width: 3,
+                height: 2,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn other_unsupported_tiffs_keep_the_decoders_error() {
+    // A one-channel 32-bit unsigned integer TIFF: neither image nor the float reader take it.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("u32.tif");
+    let mut bytes = io::Cursor::new(Vec::new());
+    tiff::encoder::TiffEncoder::new(&mut bytes)
+        .unwrap()
+        .write_image::<tiff::encoder::colortype::Gray32>(2, 1, &[1u32, 2])
+        .unwrap();
+    std::fs::write(&p, bytes.into_inner()).unwrap();
+    let err = load_luma(&p, &DecodeLimits::default()).unwrap_err();
+    assert!(matches!(err, LoadError::Unsupported { .. }), "{err:?}");
+}

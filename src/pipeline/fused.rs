@@ -10,15 +10,15 @@
 use rayon::prelude::*;
 
 use super::{band_rows, Detection, EdgeRule, Pipeline};
-use crate::edges::hysteresis::{
-    class, class_row_squared, connect, connect_classified, count_codes, LevelCodes, STRONG, WEAK,
-};
+use crate::edges::auto::{count_codes, LevelCodes, CODES_PER_OCTAVE};
+use crate::edges::hysteresis::{class, class_row_squared, connect, connect_above};
 use crate::edges::magnitude::{mask_row, squared_level};
 use crate::edges::nms::suppress_row;
-use crate::edges::threshold::{MagnitudeHistogram, PercentLevel, Refinement, Threshold};
+use crate::edges::threshold::{Exact, MagnitudeHistogram, PercentLevel, Refinement};
 use crate::grid::LumaView;
 use crate::operators::{GradientRows, RowKernel};
 use crate::plane::{with_plane, Plane, Sample};
+use crate::simd::widest;
 use crate::timings::Timings;
 
 pub(super) fn run(pipeline: &Pipeline, luma: LumaView<'_>, timings: &mut Timings) -> Detection {
@@ -48,6 +48,7 @@ impl<'k, 'p, T: Sample> Worker<'k, 'p, T> {
     }
 
     /// Row `y`'s derivatives (slot 0), without magnitude.
+    #[inline(always)]
     fn derivatives(&mut self, y: usize) -> (&[f32], &[f32]) {
         self.tags[0] = usize::MAX;
         self.rows.compute(y, &mut self.dx[0], &mut self.dy[0]);
@@ -55,6 +56,7 @@ impl<'k, 'p, T: Sample> Worker<'k, 'p, T> {
     }
 
     /// Makes sure row `y`'s derivatives and magnitude are in slot `y % 3`.
+    #[inline(always)]
     fn full_row(&mut self, y: usize) {
         let s = y % 3;
         if self.tags[s] != y {
@@ -65,6 +67,7 @@ impl<'k, 'p, T: Sample> Worker<'k, 'p, T> {
     }
 
     /// Non-maximum suppression of row `y` (of `n`) into `out`.
+    #[inline(always)]
     fn suppress(&mut self, y: usize, n: usize, out: &mut [u8], classify: impl Fn(f32) -> u8) {
         let (up, down) = (y.saturating_sub(1), (y + 1).min(n - 1));
         for k in [up, y, down] {
@@ -105,22 +108,28 @@ fn run_plane<T: Sample>(
     let map = out.as_slice_mut().expect("fresh arrays are contiguous");
     let mut detection = Detection::default();
     match pipeline.rule {
-        EdgeRule::Threshold(t) => {
+        EdgeRule::Exact(t) => {
             let t = timings.time("histogram_ms", || bands.level(t));
             timings.time("edges_ms", || {
                 if pipeline.thin {
-                    bands.for_each(map, |w, y, o| {
-                        w.suppress(y, rows, o, |m| if m > t { 255 } else { 0 })
-                    });
+                    bands.for_each(
+                        map,
+                        #[inline(always)]
+                        |w, y, o| w.suppress(y, rows, o, |m| if m > t { 255 } else { 0 }),
+                    );
                 } else {
                     let s = squared_level(t);
                     let op = |x: f32, y: f32| if x * x + y * y > s { 255 } else { 0 };
-                    bands.for_each(map, |w, y, o| {
-                        if !w.rows.map_central(y, o, op) {
-                            let (dx, dy) = w.derivatives(y);
-                            mask_row(o, dx, dy, s);
-                        }
-                    });
+                    bands.for_each(
+                        map,
+                        #[inline(always)]
+                        |w, y, o| {
+                            if !w.rows.map_central(y, o, op) {
+                                let (dx, dy) = w.derivatives(y);
+                                mask_row(o, dx, dy, s);
+                            }
+                        },
+                    );
                 }
             });
             detection.threshold = t;
@@ -128,33 +137,40 @@ fn run_plane<T: Sample>(
         EdgeRule::Hysteresis(Some((low, high))) => {
             timings.time("edges_ms", || {
                 if pipeline.thin {
-                    bands.for_each(map, |w, y, o| {
-                        w.suppress(y, rows, o, |m| class(m, low, high))
-                    });
+                    bands.for_each(
+                        map,
+                        #[inline(always)]
+                        |w, y, o| w.suppress(y, rows, o, |m| class(m, low, high)),
+                    );
                 } else {
                     let (sl, sh) = (squared_level(low), squared_level(high));
-                    bands.for_each(map, |w, y, o| {
-                        if !w
-                            .rows
-                            .map_central(y, o, |x, y| class(x * x + y * y, sl, sh))
-                        {
-                            let (dx, dy) = w.derivatives(y);
-                            class_row_squared(o, dx, dy, sl, sh);
-                        }
-                    });
+                    bands.for_each(
+                        map,
+                        #[inline(always)]
+                        |w, y, o| {
+                            if !w
+                                .rows
+                                .map_central(y, o, |x, y| class(x * x + y * y, sl, sh))
+                            {
+                                let (dx, dy) = w.derivatives(y);
+                                class_row_squared(o, dx, dy, sl, sh);
+                            }
+                        },
+                    );
                 }
             });
             timings.time("hysteresis_ms", || connect(map, cols));
             detection.threshold = high;
             detection.hysteresis = Some((low, high));
         }
-        EdgeRule::Hysteresis(None) => {
-            // One pass: the codes of the local maxima go into the map, the codes of all pixels
-            // into the counts that choose the levels.
+        EdgeRule::Auto | EdgeRule::Hysteresis(None) => {
+            // One pass: the codes of the candidate pixels go into the map, the codes of all
+            // pixels into the counts that choose the levels; then the codes are classified.
             let counts = timings.time("edges_ms", || {
                 bands.fold_rows(
                     map,
                     || [0u64; 256],
+                    #[inline(always)]
                     |w, counts, y, o| {
                         if pipeline.thin {
                             w.suppress(y, rows, o, |m| codes.code(m));
@@ -172,21 +188,23 @@ fn run_plane<T: Sample>(
                     },
                 )
             });
-            let (kl, kh) = codes.auto_levels(&counts);
-            timings.time("hysteresis_ms", || {
-                connect_classified(map, cols, |c| {
-                    if c > kh {
-                        STRONG
-                    } else if c > kl {
-                        WEAK
-                    } else {
-                        0
-                    }
-                })
-            });
-            let (low, high) = (codes.level(kl), codes.level(kh));
-            detection.threshold = high;
-            detection.hysteresis = Some((low, high));
+            let rule = pipeline.auto_rule().expect("automatic rules have one");
+            let high = rule.level_code(&codes, &counts);
+            if pipeline.rule == EdgeRule::Auto {
+                timings.time("threshold_ms", || {
+                    map.par_chunks_mut(1 << 16).for_each(|part| {
+                        for c in part {
+                            *c = if *c > high { 255 } else { 0 };
+                        }
+                    })
+                });
+                detection.threshold = codes.level(high);
+            } else {
+                let low = high.saturating_sub(CODES_PER_OCTAVE);
+                timings.time("hysteresis_ms", || connect_above(map, cols, low, high));
+                detection.threshold = codes.level(high);
+                detection.hysteresis = Some((codes.level(low), codes.level(high)));
+            }
         }
     }
     detection.edges = Some(out);
@@ -221,9 +239,14 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
             .for_each_init(
                 || Worker::new(self.kernel, self.plane),
                 |w, (b, chunk)| {
-                    for (i, o) in chunk.chunks_exact_mut(cols).enumerate() {
-                        f(w, b * self.band + i, o);
-                    }
+                    widest(
+                        #[inline(always)]
+                        || {
+                            for (i, o) in chunk.chunks_exact_mut(cols).enumerate() {
+                                f(w, b * self.band + i, o);
+                            }
+                        },
+                    )
                 },
             );
     }
@@ -242,9 +265,14 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
             .fold(
                 || (Worker::new(self.kernel, self.plane), init()),
                 |(mut w, mut acc), (b, chunk)| {
-                    for (i, o) in chunk.chunks_exact_mut(cols).enumerate() {
-                        f(&mut w, &mut acc, b * self.band + i, o);
-                    }
+                    widest(
+                        #[inline(always)]
+                        || {
+                            for (i, o) in chunk.chunks_exact_mut(cols).enumerate() {
+                                f(&mut w, &mut acc, b * self.band + i, o);
+                            }
+                        },
+                    );
                     (w, acc)
                 },
             )
@@ -264,10 +292,15 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
             .fold(
                 || (Worker::new(self.kernel, self.plane), init()),
                 |(mut w, mut acc), b| {
-                    for y in self.band_range(b) {
-                        let (dx, dy) = w.derivatives(y);
-                        add(&mut acc, dx, dy);
-                    }
+                    widest(
+                        #[inline(always)]
+                        || {
+                            for y in self.band_range(b) {
+                                let (dx, dy) = w.derivatives(y);
+                                add(&mut acc, dx, dy);
+                            }
+                        },
+                    );
                     (w, acc)
                 },
             )
@@ -278,23 +311,25 @@ impl<'k, 'p, T: Sample> Bands<'k, 'p, T> {
     fn histogram(&self) -> MagnitudeHistogram {
         self.fold_derivatives(
             MagnitudeHistogram::new,
+            #[inline(always)]
             |h, x, y| h.add(x, y),
             MagnitudeHistogram::merge,
         )
     }
 
     /// The magnitude level of a threshold rule.
-    fn level(&self, t: Threshold) -> f32 {
+    fn level(&self, t: Exact) -> f32 {
         match t {
-            Threshold::Value(v) => v,
-            Threshold::Auto => self.histogram().otsu(),
-            Threshold::Percent(p) => {
+            Exact::Value(v) => v,
+            Exact::Otsu => self.histogram().otsu(),
+            Exact::Percent(p) => {
                 let pixels = (self.plane.rows * self.plane.cols) as u64;
                 match self.histogram().percent(p, pixels) {
                     PercentLevel::Level(t) => t,
                     PercentLevel::Refine(r) => self
                         .fold_derivatives(
                             || r.empty(),
+                            #[inline(always)]
                             |acc, x, y| acc.add(x, y),
                             Refinement::merge,
                         )

@@ -6,12 +6,52 @@
 use ndarray::{Array2, Axis, Zip};
 
 use super::{Detection, EdgeRule, Pipeline, Wanted};
-use crate::edges::hysteresis::{class, class_row, connect, count_codes, LevelCodes};
+use crate::edges::auto::{count_codes, LevelCodes, CODES_PER_OCTAVE};
+use crate::edges::hysteresis::{class, class_row, connect};
 use crate::edges::magnitude::{above_row, direction, magnitude};
 use crate::edges::nms::suppress;
 use crate::edges::threshold::level;
 use crate::grid::LumaView;
 use crate::timings::Timings;
+
+/// The level codes of an image and the counts of its magnitudes' codes.
+fn code_counts(luma: &LumaView<'_>, m: &Array2<f32>) -> (LevelCodes, [u64; 256]) {
+    let codes = LevelCodes::new(super::magnitude_top(luma));
+    let mut counts = [0u64; 256];
+    for row in m.rows() {
+        count_codes(&mut counts, &codes, &row.to_vec());
+    }
+    (codes, counts)
+}
+
+/// `255` where the magnitude exceeds `t` (at local maxima when thinning), `0` elsewhere.
+fn above(
+    pipeline: &Pipeline,
+    m: &Array2<f32>,
+    dx: &Array2<f32>,
+    dy: &Array2<f32>,
+    t: f32,
+) -> Array2<u8> {
+    if pipeline.thin {
+        return suppress(
+            m.view(),
+            dx.view(),
+            dy.view(),
+            |v| if v > t { 255 } else { 0 },
+        );
+    }
+    let mut out = Array2::<u8>::zeros(m.raw_dim());
+    Zip::from(out.axis_iter_mut(Axis(0)))
+        .and(m.axis_iter(Axis(0)))
+        .par_for_each(|mut o, m| {
+            above_row(
+                o.as_slice_mut().expect("fresh rows are contiguous"),
+                m.to_slice().expect("fresh rows are contiguous"),
+                t,
+            )
+        });
+    out
+}
 
 pub(super) fn run(
     pipeline: &Pipeline,
@@ -31,39 +71,23 @@ pub(super) fn run(
         (Some(m), true) => Some(timings.time("edges_ms", || {
             let cols = m.ncols();
             match pipeline.rule {
-                EdgeRule::Threshold(t) => {
-                    threshold = level(&t, dx.view(), dy.view());
-                    if pipeline.thin {
-                        suppress(m.view(), dx.view(), dy.view(), |v| {
-                            if v > threshold {
-                                255
-                            } else {
-                                0
-                            }
-                        })
-                    } else {
-                        let mut out = Array2::<u8>::zeros(m.raw_dim());
-                        Zip::from(out.axis_iter_mut(Axis(0)))
-                            .and(m.axis_iter(Axis(0)))
-                            .par_for_each(|mut o, m| {
-                                above_row(
-                                    o.as_slice_mut().expect("fresh rows are contiguous"),
-                                    m.to_slice().expect("fresh rows are contiguous"),
-                                    threshold,
-                                )
-                            });
-                        out
-                    }
+                EdgeRule::Exact(t) => {
+                    threshold = level(t, dx.view(), dy.view());
+                    above(pipeline, m, &dx, &dy, threshold)
+                }
+                EdgeRule::Auto => {
+                    let (codes, counts) = code_counts(&luma, m);
+                    let rule = pipeline.auto_rule().expect("automatic rules have one");
+                    threshold = codes.level(rule.level_code(&codes, &counts));
+                    above(pipeline, m, &dx, &dy, threshold)
                 }
                 EdgeRule::Hysteresis(given) => {
                     let (low, high) = given.unwrap_or_else(|| {
-                        let codes = LevelCodes::new(super::magnitude_top(&luma));
-                        let mut counts = [0u64; 256];
-                        for row in m.rows() {
-                            count_codes(&mut counts, &codes, &row.to_vec());
-                        }
-                        let (kl, kh) = codes.auto_levels(&counts);
-                        (codes.level(kl), codes.level(kh))
+                        let (codes, counts) = code_counts(&luma, m);
+                        let rule = pipeline.auto_rule().expect("automatic rules have one");
+                        let high = rule.level_code(&codes, &counts);
+                        let low = high.saturating_sub(CODES_PER_OCTAVE);
+                        (codes.level(low), codes.level(high))
                     });
                     threshold = high;
                     levels = Some((low, high));
