@@ -18,6 +18,9 @@ pub trait Float:
     /// numpy's name of the type.
     const NAME: &'static str;
 
+    /// The size of one value in bytes; the wider of two types is the one numpy promotes to.
+    const SIZE: usize = std::mem::size_of::<Self>();
+
     /// The nearest value of this type to `v` (round to nearest, ties to even).
     fn from_f64(v: f64) -> Self;
 

@@ -38,7 +38,6 @@ use ndarray::{Array, Array1, ArrayBase, ArrayView, CowArray, Data, Dimension};
 use thiserror::Error;
 
 use crate::Float;
-pub(crate) use kernel::AxisShape;
 pub(crate) use kernel::{difference, edge, line};
 use plan::AxisPlan;
 #[cfg(test)]
@@ -169,6 +168,11 @@ pub enum GradientError {
         len: usize,
         edge_order: usize,
     },
+    /// A scalar spacing of zero with `edge_order` 2: numpy's `-1.5 / dx` raises
+    /// `ZeroDivisionError` for a Python float (a zero spacing with `edge_order` 1, or zero
+    /// steps between coordinates, give infinities and NaNs as in numpy).
+    #[error("spacing along axis {axis} is zero: edge_order 2 divides by the spacing")]
+    ZeroSpacing { axis: usize },
 }
 
 /// Element types [`gradient`] accepts, and the floating type it returns for each: floats keep
@@ -259,31 +263,36 @@ fn gradient_planned<T: Float, D: Dimension>(
     plans: &[AxisPlan<T>],
 ) -> Vec<Array<T, D>> {
     if f.is_standard_layout() {
-        return plans.iter().map(|p| gradient_standard(&f, p)).collect();
+        return gradient_standard(&f, plans);
     }
     let reversed = f.view().reversed_axes();
     if reversed.is_standard_layout() {
         // Fortran order: the same memory read as a C-order array with the axes reversed; the
         // results come back in Fortran order, as numpy's `empty_like` makes them.
         let last = f.ndim() - 1;
-        return plans
-            .iter()
-            .map(|p| gradient_standard(&reversed, &p.on_axis(last - p.axis)).reversed_axes())
+        let plans: Vec<_> = plans.iter().map(|p| p.on_axis(last - p.axis)).collect();
+        return gradient_standard(&reversed, &plans)
+            .into_iter()
+            .map(|a| a.reversed_axes())
             .collect();
     }
-    let standard = f.as_standard_layout();
-    plans
-        .iter()
-        .map(|p| gradient_standard(&standard.view(), p))
-        .collect()
+    gradient_standard(&f.as_standard_layout().view(), plans)
 }
 
-fn gradient_standard<T: Float, D: Dimension>(f: &ArrayView<T, D>, p: &AxisPlan<T>) -> Array<T, D> {
-    let mut out = Array::<T, D>::zeros(f.raw_dim());
+/// All planned axes of a C-contiguous array in one pass over it.
+fn gradient_standard<T: Float, D: Dimension>(
+    f: &ArrayView<T, D>,
+    plans: &[AxisPlan<T>],
+) -> Vec<Array<T, D>> {
+    let mut outs: Vec<Array<T, D>> = plans.iter().map(|_| Array::zeros(f.raw_dim())).collect();
     let input = f.as_slice().expect("standard layout");
-    let output = out
-        .as_slice_mut()
-        .expect("fresh arrays are standard layout");
-    p.apply(input, output, AxisShape::new(f.shape(), p.axis));
-    out
+    let slices = outs
+        .iter_mut()
+        .map(|o| o.as_slice_mut().expect("fresh arrays are standard layout"))
+        .collect();
+    let shape = f.shape();
+    kernel::for_each_range(input.len(), slices, |k, out, start| {
+        plans[k].apply_range(input, out, start, shape)
+    });
+    outs
 }

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod alloc;
+pub mod batch;
 pub mod diff;
 pub mod edges;
 mod float;
@@ -21,8 +22,10 @@ pub mod grid;
 pub mod io;
 pub mod npy;
 pub mod operators;
+pub mod output;
 pub mod pipeline;
 mod plane;
+pub mod render;
 mod simd;
 pub mod smooth;
 pub mod timings;

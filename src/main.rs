@@ -14,7 +14,14 @@ use clap::Parser;
 static ALLOC: edgegrad::alloc::HugePageAlloc = edgegrad::alloc::HugePageAlloc;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(err) if cli::is_request_for_help(&err) => err.exit(),
+        Err(err) => {
+            eprintln!("edgegrad: error: {}", cli::parse_error_line(&err));
+            return ExitCode::from(2);
+        }
+    };
     match cli::run(args) {
         Ok(code) => code,
         Err(err) => {

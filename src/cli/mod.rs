@@ -1,6 +1,10 @@
 //! Command-line arguments, their checks, and the mapping of errors to exit codes.
 
+mod batch;
+pub mod detect;
 mod numeric;
+#[cfg(feature = "preview")]
+mod preview;
 
 use std::process::ExitCode;
 
@@ -16,8 +20,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Detect(detect::DetectArgs),
+    Batch(batch::BatchArgs),
     Gradient(numeric::GradientArgs),
     Diff(numeric::DiffArgs),
+    #[cfg(feature = "preview")]
+    Preview(preview::PreviewArgs),
 }
 
 /// A mistake in how the command was called (exit code 2), as opposed to a failed run (1).
@@ -28,8 +36,12 @@ pub struct UsageError(pub String);
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Detect(args) => detect::detect(args),
+        Command::Batch(args) => batch::batch(args),
         Command::Gradient(args) => numeric::gradient(args),
         Command::Diff(args) => numeric::diff(args),
+        #[cfg(feature = "preview")]
+        Command::Preview(args) => preview::preview(args),
     }
 }
 
@@ -47,6 +59,31 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     }
 }
 
+/// Whether clap stopped to print help or the version (which it prints as usual), rather than
+/// for a mistake in the arguments.
+pub fn is_request_for_help(err: &clap::Error) -> bool {
+    use clap::error::ErrorKind::*;
+    matches!(
+        err.kind(),
+        DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand
+    )
+}
+
+/// clap's message for a mistake in the arguments on one line, without its usage block.
+pub fn parse_error_line(err: &clap::Error) -> String {
+    let text = err.render().to_string();
+    let parts: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information")
+        })
+        .collect();
+    let message = parts.join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    format!("{message} (see --help)")
+}
+
 /// The error and its causes on one line.
 pub fn one_line(err: &anyhow::Error) -> String {
     format!("{err:#}").replace('\n', " ")
@@ -59,5 +96,20 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parse_errors_fit_on_one_line() {
+        use clap::Parser;
+        let err = super::Cli::try_parse_from(["edgegrad", "gradient"]).unwrap_err();
+        let line = super::parse_error_line(&err);
+        assert!(!line.contains('\n'), "{line}");
+        assert!(
+            line.contains("--out-dir <DIR>") && line.contains("<INPUT>"),
+            "{line}"
+        );
+        assert!(!super::is_request_for_help(&err));
+        let help = super::Cli::try_parse_from(["edgegrad", "--help"]).unwrap_err();
+        assert!(super::is_request_for_help(&help));
     }
 }

@@ -33,7 +33,12 @@ pub struct GradientArgs {
 
     /// The axes to differentiate along, comma-separated; negative counts from the end.
     /// [default: all axes]
-    #[arg(long, value_name = "A[,B...]", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "A[,B...]",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     axis: Option<Vec<isize>>,
 
     /// The accuracy order of the one-sided differences at the edges: 1 or 2.
@@ -264,10 +269,9 @@ pub fn diff(args: DiffArgs) -> Result<ExitCode> {
     }
     let input = timings.time("load_ms", || load(&args.input))?;
     let result = timings.time("diff_ms", || -> Result<AnyArray> {
-        let dtype = [&prepend, &append]
-            .into_iter()
-            .flatten()
-            .fold(input.dtype(), |t, b| promote(t, b.dtype()));
+        // numpy returns the input itself for n = 0, before joining prepend/append.
+        let joined = [&prepend, &append].into_iter().flatten().filter(|_| n > 0);
+        let dtype = joined.fold(input.dtype(), |t, b| promote(t, b.dtype()));
         let a = input.to_dtype(dtype);
         let pre = prepend.map(|p| p.to_dtype(dtype));
         let app = append.map(|p| p.to_dtype(dtype));

@@ -1,14 +1,15 @@
 //! Checking `np.gradient`'s arguments and turning them into one stencil per selected axis.
 //!
 //! The checks and their order are numpy's: axes, then the number of spacings and the coordinate
-//! lengths, then the edge order, then each axis's length.
+//! lengths, then the edge order, then each axis's length and, for `edge_order` 2, a zero scalar
+//! spacing.
 //!
 //! Which precision a stencil is evaluated in (its working type) follows numpy's type promotion:
 //! a scalar spacing is a Python float, which never widens `float32` data; `float64` coordinates
 //! (and the `float64` scalar numpy makes of evenly spaced ones) widen `float32` data to `float64`
 //! until the result is stored; `float32` coordinates never widen.
 
-use super::kernel::{self, AxisShape};
+use super::kernel::{self, AxisJob};
 use super::stencil::{self, AxisStencil};
 use super::{GradientError, GradientOptions, Spacing};
 use crate::Float;
@@ -38,11 +39,18 @@ impl<T: Float> AxisPlan<T> {
         }
     }
 
-    /// Writes the derivative of the C-contiguous `f` (of the shape `sh` describes) into `out`.
-    pub fn apply(&self, f: &[T], out: &mut [T], sh: AxisShape) {
+    /// Writes elements `[start, start + out.len())` of the derivative of the C-contiguous `f`
+    /// of the given shape.
+    pub fn apply_range(&self, f: &[T], out: &mut [T], start: usize, shape: &[usize]) {
+        let n = shape[self.axis];
+        let inner = shape[self.axis + 1..].iter().product();
         match &self.stencil {
-            Stencil::Native(s) => kernel::apply(f, out, sh, s),
-            Stencil::Wide(s) => kernel::apply(f, out, sh, s),
+            Stencil::Native(stencil) => {
+                kernel::apply_range(out, f, start, &AxisJob { n, inner, stencil })
+            }
+            Stencil::Wide(stencil) => {
+                kernel::apply_range(out, f, start, &AxisJob { n, inner, stencil })
+            }
         }
     }
 }
@@ -87,7 +95,7 @@ fn steps<C: Float>(x: &[C]) -> Steps<C> {
 
 /// The stencil for coordinates of type `C`; `wide` when `C` widens the input type `T`.
 fn coordinate_stencil<T: Float, C: Float>(x: &[C], edge_order: usize) -> Stencil<T> {
-    let wide = C::NAME == "float64" && T::NAME == "float32";
+    let wide = C::SIZE > T::SIZE;
     match (steps(x), wide) {
         (Steps::Uniform(h), false) => Stencil::Native(stencil::uniform(h, edge_order)),
         (Steps::Uniform(h), true) => Stencil::Wide(stencil::uniform(h, edge_order)),
@@ -142,6 +150,10 @@ pub(crate) fn plan<T: Float>(
                 });
             }
             let stencil = match s {
+                // Python's float division raises where numpy's array division gives inf.
+                Spacing::Scalar(h) if *h == 0.0 && edge_order == 2 => {
+                    return Err(GradientError::ZeroSpacing { axis })
+                }
                 Spacing::Scalar(h) => Stencil::Native(stencil::uniform(*h, edge_order)),
                 Spacing::Coordinates(x) => coordinate_stencil::<T, f64>(&x.to_vec(), edge_order),
                 Spacing::Coordinates32(x) => coordinate_stencil::<T, f32>(&x.to_vec(), edge_order),

@@ -1,0 +1,345 @@
+//! What the preview shows: the files, the current one, the view and the parameters, and the
+//! window title that spells them all out.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use edgegrad::edges::threshold::Threshold;
+use edgegrad::operators::Operator;
+use edgegrad::pipeline::{DetectConfig, Pipeline, Wanted, CANNY_SIGMA};
+
+use super::plan::{FileId, Request};
+
+/// One of the seven pictures the window can show (keys `1` to `7`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// The photo itself.
+    Original,
+    /// The edge map.
+    Edges,
+    /// The gradient magnitude, normalised gray.
+    Magnitude,
+    /// d/dx, a diverging colour map centred on zero.
+    Dx,
+    /// d/dy, a diverging colour map centred on zero.
+    Dy,
+    /// Hue = angle, brightness = magnitude.
+    Direction,
+    /// The edges in colour over the dimmed photo.
+    Overlay,
+}
+
+impl View {
+    /// Every view, in the order of their keys `1` to `7`.
+    pub const ALL: [View; 7] = [
+        View::Original,
+        View::Edges,
+        View::Magnitude,
+        View::Dx,
+        View::Dy,
+        View::Direction,
+        View::Overlay,
+    ];
+
+    /// The view's name, as in `detect --output` and in saved file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Original => "original",
+            View::Edges => "edges",
+            View::Magnitude => "magnitude",
+            View::Dx => "dx",
+            View::Dy => "dy",
+            View::Direction => "direction",
+            View::Overlay => "overlay",
+        }
+    }
+
+    /// The key that shows it, `1` to `7`.
+    pub fn number(self) -> usize {
+        View::ALL.iter().position(|&v| v == self).unwrap_or(0) + 1
+    }
+
+    /// The pipeline outputs it is drawn from.
+    pub fn needs(self) -> Wanted {
+        let none = Wanted::default();
+        match self {
+            View::Original => none,
+            View::Edges | View::Overlay => Wanted::edges(),
+            View::Magnitude => Wanted {
+                magnitude: true,
+                ..none
+            },
+            View::Dx => Wanted { dx: true, ..none },
+            View::Dy => Wanted { dy: true, ..none },
+            View::Direction => Wanted {
+                direction: true,
+                magnitude: true,
+                ..none
+            },
+        }
+    }
+}
+
+/// The magnitude levels the pipeline used for the edges shown: what an automatic threshold
+/// or automatic hysteresis found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Levels {
+    /// Edges are above it (with hysteresis: the high level).
+    pub threshold: f32,
+    /// The (low, high) hysteresis levels, when hysteresis was used.
+    pub hysteresis: Option<(f32, f32)>,
+}
+
+/// The levels found for one file with one pipeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// The file they were found in.
+    pub file: FileId,
+    /// The parameters they were found with.
+    pub pipeline: Pipeline,
+    /// The levels.
+    pub levels: Levels,
+}
+
+/// The whole state of the preview, apart from the window.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// The images to step through (at least one).
+    pub files: Vec<PathBuf>,
+    /// The current image.
+    pub index: usize,
+    /// Reload count of the current image.
+    pub version: u64,
+    /// The view shown.
+    pub view: View,
+    /// The parameters as the user set them.
+    pub config: DetectConfig,
+    /// `config`, validated.
+    pub pipeline: Pipeline,
+    /// The levels found last, to show in the title and to start threshold steps from.
+    pub found: Option<Found>,
+    /// Why the current file could not be shown, if it could not.
+    pub problem: Option<String>,
+}
+
+impl State {
+    /// The state for `files` (not empty) with `config` (already validated into `pipeline`),
+    /// showing the edges of the first file.
+    pub fn new(files: Vec<PathBuf>, config: DetectConfig, pipeline: Pipeline) -> Self {
+        State {
+            files,
+            index: 0,
+            version: 0,
+            view: View::Edges,
+            config,
+            pipeline,
+            found: None,
+            problem: None,
+        }
+    }
+
+    /// The current file and its version.
+    pub fn file(&self) -> FileId {
+        FileId {
+            path: self.files[self.index].clone(),
+            version: self.version,
+        }
+    }
+
+    /// What to show in a `window`-sized window.
+    pub fn request(&self, window: (usize, usize)) -> Request {
+        Request {
+            file: self.file(),
+            pipeline: self.pipeline.clone(),
+            view: self.view,
+            window,
+        }
+    }
+
+    /// The levels found for the current file and parameters, if known.
+    pub fn levels(&self) -> Option<Levels> {
+        self.found
+            .as_ref()
+            .filter(|f| f.file == self.file() && f.pipeline == self.pipeline)
+            .map(|f| f.levels)
+    }
+
+    /// The smoothing actually applied: the given sigma, or Canny's default, or 0 for none.
+    pub fn sigma(&self) -> f32 {
+        effective_sigma(&self.config)
+    }
+
+    /// The window title: file, view and every parameter.
+    pub fn title(&self) -> String {
+        let c = &self.config;
+        let mut t = format!(
+            "edgegrad preview | {}",
+            display_name(&self.files[self.index])
+        );
+        if self.files.len() > 1 {
+            let _ = write!(t, " ({}/{})", self.index + 1, self.files.len());
+        }
+        let _ = write!(t, " | {} {}", self.view.number(), self.view.name());
+        let _ = write!(t, " | {}", operator_name(c.operator));
+        let _ = write!(t, " | edge order {}", c.edge_order);
+        let sigma = self.sigma();
+        if sigma == 0.0 {
+            t.push_str(" | sigma off");
+        } else {
+            let _ = write!(t, " | sigma {sigma}");
+        }
+        let found = self.levels();
+        if c.canny || c.hysteresis.is_some() {
+            match c.hysteresis {
+                Some((low, high)) => {
+                    let _ = write!(t, " | hysteresis {low:.4},{high:.4}");
+                }
+                None => {
+                    t.push_str(" | hysteresis auto");
+                    if let Some((low, high)) = found.and_then(|l| l.hysteresis) {
+                        let _ = write!(t, " = {low:.4},{high:.4}");
+                    }
+                }
+            }
+        } else {
+            match c.threshold {
+                Threshold::Value(v) => {
+                    let _ = write!(t, " | threshold {v:.4}");
+                }
+                Threshold::Auto => t.push_str(" | threshold auto"),
+                Threshold::Otsu => t.push_str(" | threshold otsu"),
+                Threshold::Percent(p) => {
+                    let _ = write!(t, " | threshold {p}%");
+                }
+            }
+            if let (false, Some(l)) = (matches!(c.threshold, Threshold::Value(_)), found) {
+                let _ = write!(t, " = {:.4}", l.threshold);
+            }
+        }
+        let on = |b: bool| if b { "on" } else { "off" };
+        let _ = write!(t, " | thin {}", on(c.thin || c.canny));
+        let _ = write!(t, " | canny {}", on(c.canny));
+        if let Some(p) = &self.problem {
+            let _ = write!(t, " | cannot show: {p}");
+        }
+        t
+    }
+}
+
+/// The smoothing a configuration applies: sigma, or Canny's default, or 0.
+pub fn effective_sigma(c: &DetectConfig) -> f32 {
+    match (c.sigma, c.canny) {
+        (Some(s), _) => s,
+        (None, true) => CANNY_SIGMA,
+        (None, false) => 0.0,
+    }
+}
+
+/// The operator's name, as `--operator` spells it.
+pub fn operator_name(op: Operator) -> &'static str {
+    match op {
+        Operator::Central => "central",
+        Operator::Sobel => "sobel",
+        Operator::Scharr => "scharr",
+        Operator::Prewitt => "prewitt",
+    }
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(config: DetectConfig) -> State {
+        let p = config.clone().build().unwrap();
+        State::new(vec!["dir/cat.png".into(), "dir/dog.png".into()], config, p)
+    }
+
+    #[test]
+    fn view_numbers_match_their_keys() {
+        let numbers: Vec<usize> = View::ALL.iter().map(|v| v.number()).collect();
+        assert_eq!(numbers, vec![1, 2, 3, 4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn title_shows_file_view_and_every_parameter() {
+        let s = state(DetectConfig::default());
+        assert_eq!(
+            s.title(),
+            "edgegrad preview | cat.png (1/2) | 2 edges | central | edge order 1 | sigma off \
+             | threshold auto | thin off | canny off"
+        );
+        let mut s = state(DetectConfig {
+            operator: Operator::Scharr,
+            edge_order: 2,
+            sigma: Some(2.0),
+            threshold: Threshold::Value(0.125),
+            thin: true,
+            ..Default::default()
+        });
+        s.view = View::Direction;
+        s.files.truncate(1);
+        assert_eq!(
+            s.title(),
+            "edgegrad preview | cat.png | 6 direction | scharr | edge order 2 | sigma 2 \
+             | threshold 0.1250 | thin on | canny off"
+        );
+    }
+
+    #[test]
+    fn title_shows_the_levels_found_for_this_file_and_these_parameters_only() {
+        let mut s = state(DetectConfig {
+            threshold: Threshold::Percent(5.0),
+            ..Default::default()
+        });
+        s.found = Some(Found {
+            file: s.file(),
+            pipeline: s.pipeline.clone(),
+            levels: Levels {
+                threshold: 0.25,
+                hysteresis: None,
+            },
+        });
+        assert!(
+            s.title().contains("| threshold 5% = 0.2500 |"),
+            "{}",
+            s.title()
+        );
+        s.index = 1;
+        assert!(s.title().contains("| threshold 5% |"), "{}", s.title());
+    }
+
+    #[test]
+    fn canny_shows_its_smoothing_thinning_and_hysteresis() {
+        let mut s = state(DetectConfig {
+            canny: true,
+            ..Default::default()
+        });
+        s.found = Some(Found {
+            file: s.file(),
+            pipeline: s.pipeline.clone(),
+            levels: Levels {
+                threshold: 0.2,
+                hysteresis: Some((0.1, 0.2)),
+            },
+        });
+        let t = s.title();
+        assert!(
+            t.contains("| sigma 1.4 | hysteresis auto = 0.1000,0.2000 | thin on | canny on"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn a_problem_is_shown_in_the_title() {
+        let mut s = state(DetectConfig::default());
+        s.problem = Some("truncated file".into());
+        assert!(s.title().ends_with("| cannot show: truncated file"));
+    }
+}

@@ -1,0 +1,590 @@
+//! Black-box tests of `edgegrad detect`: the numpy contract, defaults, every option and output,
+//! and every kind of bad input (exit code, one-line message, nothing left behind).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use edgegrad::npy::{read_npy, AnyArray};
+use ndarray::{ArrayD, Zip};
+use tempfile::TempDir;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/detect")
+        .join(name)
+}
+
+fn asset(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets")
+        .join(name)
+}
+
+fn edgegrad() -> Command {
+    Command::cargo_bin("edgegrad").unwrap()
+}
+
+fn read_f32(path: &Path) -> ArrayD<f32> {
+    match read_npy(path).unwrap() {
+        AnyArray::F32(a) => a,
+        other => panic!(
+            "{}: float32 expected, got {:?}",
+            path.display(),
+            other.dtype()
+        ),
+    }
+}
+
+/// The largest absolute difference, with its index, failing on any NaN mismatch.
+fn max_diff(got: &ArrayD<f32>, want: &ArrayD<f32>) -> (f32, String) {
+    assert_eq!(got.shape(), want.shape());
+    let mut worst = (0.0f32, String::new());
+    for ((i, &g), &w) in got.indexed_iter().zip(want.iter()) {
+        let d = (g - w).abs();
+        assert_eq!(g.is_nan(), w.is_nan(), "NaN mismatch at {i:?}");
+        if d > worst.0 {
+            worst = (d, format!("{i:?}"));
+        }
+    }
+    worst
+}
+
+fn gray8(path: &Path) -> image::GrayImage {
+    match image::open(path).unwrap() {
+        image::DynamicImage::ImageLuma8(i) => i,
+        other => panic!(
+            "{}: 8-bit gray expected, got {:?}",
+            path.display(),
+            other.color()
+        ),
+    }
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn central_derivatives_equal_numpy_and_edges_are_above_the_threshold() {
+    for name in ["gray8", "rgb8", "rgba8", "gray16"] {
+        for t in ["0.02", "0.1"] {
+            let dir = TempDir::new().unwrap();
+            let p = |f: &str| dir.path().join(f);
+            edgegrad()
+                .arg("detect")
+                .arg(fixture(&format!("{name}.png")))
+                .arg("-o")
+                .arg(p("E.png"))
+                .args(["--operator", "central", "--threshold", t])
+                .arg("--save-dx")
+                .arg(p("DX.npy"))
+                .arg("--save-dy")
+                .arg(p("DY.npy"))
+                .arg("--save-magnitude")
+                .arg(p("M.npy"))
+                .assert()
+                .success();
+            for (ours, numpy) in [("DX", "dx"), ("DY", "dy"), ("M", "magnitude")] {
+                let got = read_f32(&p(&format!("{ours}.npy")));
+                let want = read_f32(&fixture(&format!("{name}.{numpy}.npy")));
+                let (d, at) = max_diff(&got, &want);
+                assert!(d <= 2e-6, "{name} {ours}: differs by {d} at {at}");
+            }
+            let (dx, dy, m) = (
+                read_f32(&p("DX.npy")),
+                read_f32(&p("DY.npy")),
+                read_f32(&p("M.npy")),
+            );
+            Zip::from(&m).and(&dx).and(&dy).for_each(|&m, &dx, &dy| {
+                assert!((m - dx.hypot(dy)).abs() <= 2e-6 * m.max(1.0));
+            });
+            let edges = gray8(&p("E.png"));
+            let m = m.into_dimensionality::<ndarray::Ix2>().unwrap();
+            assert_eq!((edges.height() as usize, edges.width() as usize), m.dim());
+            let t: f32 = t.parse().unwrap();
+            let mut count = 0;
+            for ((y, x), &v) in m.indexed_iter() {
+                let want = if v > t { 255 } else { 0 };
+                assert_eq!(
+                    edges.get_pixel(x as u32, y as u32).0[0],
+                    want,
+                    "{name} T={t} at ({y},{x}), M={v}"
+                );
+                count += usize::from(want == 255);
+            }
+            assert!(count > 0 && count < m.len(), "{name} T={t}: {count} edges");
+        }
+    }
+}
+
+#[test]
+fn no_options_write_name_edges_png_beside_the_input() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("photo.png");
+    fs::copy(asset("chelsea.png"), &input).unwrap();
+    edgegrad()
+        .arg("detect")
+        .arg(&input)
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(names_in(dir.path()), ["photo.edges.png", "photo.png"]);
+    let edges = gray8(&dir.path().join("photo.edges.png"));
+    assert_eq!(edges.dimensions(), (451, 300));
+    assert!(edges.pixels().all(|p| p.0[0] == 0 || p.0[0] == 255));
+    let on = edges.pixels().filter(|p| p.0[0] == 255).count();
+    assert!(on > 1000 && on < 451 * 300 / 3, "{on} edge pixels");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir.path().join("photo.edges.png"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_ne!(mode & 0o777, 0o600, "outputs get the usual permissions");
+    }
+}
+
+#[test]
+fn each_output_kind_has_its_default_name_and_colour_type() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("cam.png");
+    fs::copy(asset("coins.png"), &input).unwrap();
+    for (kind, colour) in [
+        ("edges", image::ColorType::L8),
+        ("magnitude", image::ColorType::L8),
+        ("direction", image::ColorType::Rgb8),
+        ("dx", image::ColorType::Rgb8),
+        ("dy", image::ColorType::Rgb8),
+        ("overlay", image::ColorType::Rgb8),
+    ] {
+        edgegrad()
+            .arg("detect")
+            .arg(&input)
+            .args(["--output", kind])
+            .assert()
+            .success();
+        let img = image::open(dir.path().join(format!("cam.{kind}.png"))).unwrap();
+        assert_eq!(img.color(), colour, "{kind}");
+        assert_eq!((img.width(), img.height()), (384, 303), "{kind}");
+    }
+    let out = dir.path().join("m16.png");
+    edgegrad()
+        .arg("detect")
+        .arg(&input)
+        .args(["--output", "magnitude", "--depth", "16", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let img = image::open(&out).unwrap().into_luma16();
+    assert_eq!(img.pixels().map(|p| p.0[0]).max(), Some(65535));
+}
+
+#[test]
+fn magnitude_picture_is_the_saved_magnitude_normalised() {
+    let dir = TempDir::new().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    edgegrad()
+        .arg("detect")
+        .arg(fixture("gray8.png"))
+        .args(["--output", "magnitude", "-o"])
+        .arg(p("m.png"))
+        .arg("--save-magnitude")
+        .arg(p("m.npy"))
+        .assert()
+        .success();
+    let m = read_f32(&p("m.npy"));
+    let max = m.iter().copied().fold(0.0f32, f32::max);
+    let pic = gray8(&p("m.png"));
+    for (v, px) in m.iter().zip(pic.pixels()) {
+        assert!((f32::from(px.0[0]) - v / max * 255.0).abs() <= 0.5 + 1e-3);
+    }
+}
+
+#[test]
+fn save_options_write_npy_tiff_and_png() {
+    let dir = TempDir::new().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    edgegrad()
+        .arg("detect")
+        .arg(fixture("rgb8.png"))
+        .arg("-o")
+        .arg(p("e.png"))
+        .arg("--save-direction")
+        .arg(p("dir.npy"))
+        .arg("--save-magnitude")
+        .arg(p("m.tif"))
+        .arg("--save-dx")
+        .arg(p("dx.png"))
+        .arg("--save-dy")
+        .arg(p("dy.TIFF"))
+        // The automatic threshold smooths (sigma 1) unless told not to; the fixtures are
+        // np.gradient of the unsmoothed grid.
+        .args(["--sigma", "0"])
+        .assert()
+        .success();
+    let dx = read_f32(&fixture("rgb8.dx.npy"));
+    let dy = read_f32(&fixture("rgb8.dy.npy"));
+    let dir_a = read_f32(&p("dir.npy"));
+    Zip::from(&dir_a).and(&dx).and(&dy).for_each(|&a, &x, &y| {
+        assert!((a - y.atan2(x)).abs() < 1e-5 || (a.abs() - std::f32::consts::PI).abs() < 1e-5);
+    });
+    let tiff_values = |path: &Path| {
+        let mut d = tiff::decoder::Decoder::new(fs::File::open(path).unwrap()).unwrap();
+        assert_eq!(d.dimensions().unwrap(), (64, 48));
+        match d.read_image().unwrap() {
+            tiff::decoder::DecodingResult::F32(v) => v,
+            _ => panic!("{}: 32-bit float expected", path.display()),
+        }
+    };
+    let m = read_f32(&fixture("rgb8.magnitude.npy"));
+    for (a, b) in tiff_values(&p("m.tif")).iter().zip(m.iter()) {
+        assert!((a - b).abs() <= 2e-6);
+    }
+    for (a, b) in tiff_values(&p("dy.TIFF")).iter().zip(dy.iter()) {
+        assert!((a - b).abs() <= 2e-6);
+    }
+    assert_eq!(
+        image::open(p("dx.png")).unwrap().color(),
+        image::ColorType::Rgb8
+    );
+}
+
+#[test]
+fn timings_are_the_last_stderr_line() {
+    let dir = TempDir::new().unwrap();
+    let out = edgegrad()
+        .arg("detect")
+        .arg(asset("camera.png"))
+        .arg("-o")
+        .arg(dir.path().join("e.png"))
+        .arg("--timings")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let last = stderr.lines().last().unwrap();
+    let json: serde_json::Value = serde_json::from_str(last).unwrap();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(keys.first(), Some(&"decode_ms"), "{last}");
+    assert_eq!(keys.last(), Some(&"total_ms"), "{last}");
+    assert!(keys.contains(&"encode_ms") && keys.len() >= 4, "{last}");
+    assert!(keys.iter().all(|k| k.ends_with("_ms")), "{last}");
+    let total = json["total_ms"].as_f64().unwrap();
+    let parts: f64 = keys[..keys.len() - 1]
+        .iter()
+        .map(|k| json[k].as_f64().unwrap())
+        .sum();
+    assert!(parts <= total + 0.01, "{last}");
+}
+
+#[test]
+fn detection_options_change_the_edges_as_they_should() {
+    let dir = TempDir::new().unwrap();
+    let run = |args: &[&str]| {
+        let out = dir.path().join("e.png");
+        edgegrad()
+            .arg("detect")
+            .arg(asset("camera.png"))
+            .arg("-o")
+            .arg(&out)
+            .args(args)
+            .assert()
+            .success();
+        gray8(&out).pixels().filter(|p| p.0[0] == 255).count()
+    };
+    let n = 512 * 512;
+    // The default (automatic level, smoothed and thinned) finds thin edges.
+    let auto = run(&[]);
+    assert!(auto > n / 100 && auto < n / 5, "auto {auto}");
+    let otsu = run(&["--threshold", "otsu"]);
+    let thin = run(&["--threshold", "otsu", "--thin"]);
+    assert!(thin > 0 && thin < otsu, "thin {thin} vs {otsu}");
+    let five = run(&["--threshold", "5%"]);
+    assert!(five > n / 100 && five <= n / 20, "5%: {five}");
+    let low = run(&["--threshold", "0.01"]);
+    let high = run(&["--threshold", "0.2"]);
+    assert!(high < low, "{high} vs {low}");
+    assert_eq!(run(&["--threshold", "1000"]), 0);
+    // Canny's thin edges, with hysteresis: no more than the automatic single level's.
+    let canny = run(&["--canny"]);
+    assert!(
+        canny > n / 100 && canny <= auto,
+        "canny {canny} vs auto {auto}"
+    );
+    let hyst = run(&["--hysteresis", "0.02,0.08"]);
+    let above_high = run(&["--threshold", "0.08"]);
+    let above_low = run(&["--threshold", "0.02"]);
+    assert!(
+        above_high <= hyst && hyst <= above_low,
+        "{above_high} {hyst} {above_low}"
+    );
+    for op in ["sobel", "scharr", "prewitt"] {
+        let k = run(&["--operator", op, "--threshold", "0.05"]);
+        assert!(k > 0 && k < n / 2, "{op}: {k}");
+    }
+    let smooth = run(&["--sigma", "2", "--threshold", "0.05"]);
+    let sharp = run(&["--threshold", "0.05"]);
+    assert_ne!(smooth, sharp);
+    assert!(run(&["--edge-order", "2", "--threshold", "0.05"]) > 0);
+}
+
+#[test]
+fn other_picture_formats_follow_the_extension() {
+    let dir = TempDir::new().unwrap();
+    for (name, format) in [
+        ("e.tif", image::ImageFormat::Tiff),
+        ("e.bmp", image::ImageFormat::Bmp),
+        ("e.jpg", image::ImageFormat::Jpeg),
+        ("e.pgm", image::ImageFormat::Pnm),
+    ] {
+        let out = dir.path().join(name);
+        edgegrad()
+            .arg("detect")
+            .arg(asset("coins.png"))
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        let bytes = fs::read(&out).unwrap();
+        assert_eq!(image::guess_format(&bytes).unwrap(), format, "{name}");
+    }
+}
+
+#[test]
+fn a_jpeg_named_png_is_decoded_by_content() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("photo.png");
+    image::open(asset("chelsea.png"))
+        .unwrap()
+        .save_with_format(&input, image::ImageFormat::Jpeg)
+        .unwrap();
+    edgegrad().arg("detect").arg(&input).assert().success();
+    assert_eq!(
+        gray8(&dir.path().join("photo.edges.png")).dimensions(),
+        (451, 300)
+    );
+}
+
+/// A PNG whose header claims `w` x `h` pixels of `depth` bits and PNG colour type `colour`
+/// (0 gray, 6 RGBA), with a tiny valid IDAT and IEND.
+fn png_claiming(w: u32, h: u32, depth: u8, colour: u8) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[depth, colour, 0, 0, 0]); // deflate, no filter, no interlace
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(
+        &mut png,
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[test]
+fn crafted_png_header_is_valid_when_small() {
+    // The crafted file is a well-formed PNG up to its pixel data, so the 200000x200000 case
+    // below is refused by the pixel limit, not by a parse error.
+    let dir = TempDir::new().unwrap();
+    let p = dir.path().join("one.png");
+    fs::write(&p, png_claiming(1, 1, 8, 0)).unwrap();
+    let r = image::ImageReader::open(&p)
+        .unwrap()
+        .into_dimensions()
+        .unwrap();
+    assert_eq!(r, (1, 1));
+}
+
+/// Runs detect expecting failure with `code`; checks the one-line message contains every
+/// `needle`, and that the folder holds only what it held before.
+fn fails(dir: &Path, args: &[&std::ffi::OsStr], code: i32, needles: &[&str]) {
+    let before = names_in(dir);
+    let out = edgegrad()
+        .arg("detect")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    assert!(stderr.starts_with("edgegrad: error: "), "{stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "{args:?}: {stderr:?} lacks {n:?}");
+    }
+    assert_eq!(names_in(dir), before, "{args:?} left files behind");
+}
+
+fn os(s: &str) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(s)
+}
+
+#[test]
+fn broken_inputs_fail_with_one_line_naming_the_file() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let good = fs::read(asset("coins.png")).unwrap();
+    fs::write(d.join("empty.png"), b"").unwrap();
+    fs::write(d.join("text.png"), b"just some text\n").unwrap();
+    fs::write(d.join("truncated.png"), &good[..good.len() / 3]).unwrap();
+    let mut corrupt = good.clone();
+    for b in &mut corrupt[1000..1100] {
+        *b = !*b;
+    }
+    fs::write(d.join("corrupt.png"), &corrupt).unwrap();
+    fs::write(d.join("huge.png"), png_claiming(200_000, 200_000, 8, 0)).unwrap();
+    fs::create_dir(d.join("folder.png")).unwrap();
+    fs::write(d.join("ok.png"), &good).unwrap();
+
+    fails(d, &[os("missing.png")], 1, &["missing.png", "no such file"]);
+    fails(d, &[os("empty.png")], 1, &["empty.png", "empty"]);
+    fails(d, &[os("text.png")], 1, &["text.png", "not an image"]);
+    fails(
+        d,
+        &[os("truncated.png")],
+        1,
+        &["truncated.png", "corrupt or truncated PNG"],
+    );
+    fails(d, &[os("corrupt.png")], 1, &["corrupt.png", "PNG"]);
+    fails(d, &[os("folder.png")], 1, &["folder.png", "directory"]);
+    fails(
+        d,
+        &[os("huge.png")],
+        1,
+        &["huge.png", "200000x200000", "--max-pixels"],
+    );
+    fails(
+        d,
+        &[os("ok.png"), os("--max-pixels"), os("1000")],
+        1,
+        &["ok.png", "384x303"],
+    );
+    // With the limit raised, a 34 GB claim fails cleanly (not enough memory, or no pixel data),
+    // never with an abort.
+    let rgba16 = png_claiming(65535, 65535, 16, 6);
+    fs::write(d.join("rgba16.png"), &rgba16).unwrap();
+    fails(
+        d,
+        &[os("rgba16.png"), os("--max-pixels"), os("5000000000")],
+        1,
+        &["rgba16.png", "65535x65535"],
+    );
+}
+
+#[test]
+fn bad_usage_exits_2_before_reading_anything() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    fs::copy(asset("coins.png"), d.join("in.png")).unwrap();
+    let input_bytes = fs::read(d.join("in.png")).unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--sigma", "-1"], "sigma"),
+        (&["--sigma", "abc"], "--sigma"),
+        (&["--threshold", "abc"], "--threshold"),
+        (&["--threshold", "-0.5"], "threshold"),
+        (&["--threshold", "150%"], "percentage"),
+        (&["--hysteresis", "0.3,0.1"], "hysteresis"),
+        (&["--hysteresis", "0.3"], "--hysteresis"),
+        (&["--edge-order", "3"], "edge"),
+        (&["--operator", "roberts"], "roberts"),
+        (&["--output", "gradient"], "gradient"),
+        (&["--depth", "12"], "--depth"),
+        (&["-o", "in.png"], "input"),
+        (&["-o", "./in.png"], "input"),
+        (&["-o", "e.xyz"], "e.xyz"),
+        (
+            &["--output", "magnitude", "--depth", "16", "-o", "m.jpg"],
+            "16-bit",
+        ),
+        (&["--save-dx", "dx.csv"], "dx.csv"),
+        (&["--save-dy", "in.png"], "input"),
+        (&["--save-dx", "a.npy", "--save-dy", "a.npy"], "a.npy"),
+        (&["--bogus"], "--bogus"),
+    ];
+    for (extra, needle) in cases {
+        let mut args = vec![os("in.png")];
+        args.extend(extra.iter().map(|s| os(s)));
+        fails(d, &args, 2, &[needle]);
+        assert_eq!(fs::read(d.join("in.png")).unwrap(), input_bytes);
+    }
+    // Usage errors win even when the input is also missing.
+    fails(
+        d,
+        &[os("missing.png"), os("--threshold"), os("x")],
+        2,
+        &["--threshold"],
+    );
+}
+
+#[test]
+fn help_explains_every_option_with_its_default() {
+    let out = edgegrad().args(["detect", "--help"]).output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for opt in [
+        "-o <PATH>",
+        "--output",
+        "--depth",
+        "--operator",
+        "--edge-order",
+        "--sigma",
+        "--threshold",
+        "--hysteresis",
+        "--thin",
+        "--canny",
+        "--save-dx",
+        "--save-dy",
+        "--save-magnitude",
+        "--save-direction",
+        "--max-pixels",
+        "--timings",
+        ".edges.png",
+    ] {
+        assert!(help.contains(opt), "--help lacks {opt}");
+    }
+    for default in [
+        "[default: auto]",
+        "[default: central]",
+        "[default: edges]",
+        "[default: 8]",
+        "[default: 1]",
+        "[default: 268435456]",
+    ] {
+        assert!(help.contains(default), "--help lacks {default}");
+    }
+}

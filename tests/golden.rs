@@ -1,0 +1,134 @@
+//! Golden pictures: detection on the sample assets compared with committed results, with a
+//! tolerance (a few pixels may flip where the magnitude sits on the threshold).
+//!
+//! After an intended change of results, regenerate and review the pictures:
+//! `REGENERATE=1 cargo test --release --test golden`.
+
+use std::path::{Path, PathBuf};
+
+use edgegrad::edges::threshold::Threshold;
+use edgegrad::grid::{load_luma, DecodeLimits};
+use edgegrad::operators::Operator;
+use edgegrad::output::{write_picture, PictureFormat};
+use edgegrad::pipeline::{DetectConfig, Wanted};
+use edgegrad::render::{self, Depth};
+use edgegrad::timings::Timings;
+use image::DynamicImage;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Compares `got` with tests/golden/`name` (or writes it with REGENERATE=1): the same size and
+/// colour type, at most `max_changed` of the samples different, none by more than `max_step`.
+fn check(name: &str, got: DynamicImage, max_changed: f64, max_step: u8) {
+    let path: PathBuf = root().join("tests/golden").join(name);
+    if std::env::var_os("REGENERATE").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let format = PictureFormat::from_path(&path, Depth::Eight).unwrap();
+        write_picture(&path, &got, format).unwrap();
+        return;
+    }
+    let want = image::open(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (REGENERATE=1 creates it)", path.display()));
+    assert_eq!(got.color(), want.color(), "{name}");
+    assert_eq!(
+        (got.width(), got.height()),
+        (want.width(), want.height()),
+        "{name}"
+    );
+    let (g, w) = (got.as_bytes(), want.as_bytes());
+    let changed = g.iter().zip(w).filter(|(a, b)| a != b).count();
+    let step = g
+        .iter()
+        .zip(w)
+        .map(|(a, b)| a.abs_diff(*b))
+        .max()
+        .unwrap_or(0);
+    let fraction = changed as f64 / g.len() as f64;
+    assert!(
+        fraction <= max_changed,
+        "{name}: {changed} samples differ ({fraction:.5})"
+    );
+    assert!(step <= max_step, "{name}: a sample differs by {step}");
+}
+
+fn detect(asset: &str, config: DetectConfig, wanted: Wanted) -> edgegrad::pipeline::Detection {
+    let luma = load_luma(&root().join("assets").join(asset), &DecodeLimits::default()).unwrap();
+    let pipeline = config.build().unwrap();
+    pipeline.run(luma.view(), &wanted, &mut Timings::new())
+}
+
+/// Edge maps: at most 0.2 % of the pixels may flip.
+fn check_edges(name: &str, asset: &str, config: DetectConfig) {
+    let d = detect(asset, config, Wanted::edges());
+    check(name, render::edges(d.edges.unwrap()).into(), 0.002, 255);
+}
+
+#[test]
+fn camera_default_edges() {
+    check_edges("camera.edges.png", "camera.png", DetectConfig::default());
+}
+
+#[test]
+fn camera_canny() {
+    check_edges(
+        "camera.canny.png",
+        "camera.png",
+        DetectConfig {
+            canny: true,
+            ..Default::default()
+        },
+    );
+}
+
+#[test]
+fn chelsea_default_edges() {
+    check_edges("chelsea.edges.png", "chelsea.png", DetectConfig::default());
+}
+
+#[test]
+fn coins_sobel_thin() {
+    check_edges(
+        "coins.sobel-thin.png",
+        "coins.png",
+        DetectConfig {
+            operator: Operator::Sobel,
+            threshold: Threshold::Value(0.05),
+            thin: true,
+            ..Default::default()
+        },
+    );
+}
+
+#[test]
+fn coins_magnitude() {
+    let d = detect(
+        "coins.png",
+        DetectConfig::default(),
+        Wanted {
+            magnitude: true,
+            ..Default::default()
+        },
+    );
+    let pic = render::magnitude(d.magnitude.unwrap().view(), Depth::Eight);
+    check("coins.magnitude.png", pic.into(), 0.01, 1);
+}
+
+#[test]
+fn coins_dy() {
+    let d = detect(
+        "coins.png",
+        DetectConfig::default(),
+        Wanted {
+            dy: true,
+            ..Default::default()
+        },
+    );
+    check(
+        "coins.dy.png",
+        render::signed(d.dy.unwrap().view()).into(),
+        0.01,
+        2,
+    );
+}
