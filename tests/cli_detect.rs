@@ -225,6 +225,9 @@ fn save_options_write_npy_tiff_and_png() {
         .arg(p("dx.png"))
         .arg("--save-dy")
         .arg(p("dy.TIFF"))
+        // The automatic threshold smooths (sigma 1) unless told not to; the fixtures are
+        // np.gradient of the unsmoothed grid.
+        .args(["--sigma", "0"])
         .assert()
         .success();
     let dx = read_f32(&fixture("rgb8.dx.npy"));
@@ -303,6 +306,7 @@ fn detection_options_change_the_edges_as_they_should() {
         gray8(&out).pixels().filter(|p| p.0[0] == 255).count()
     };
     let n = 512 * 512;
+    // The default (automatic level, smoothed and thinned) finds thin edges.
     let auto = run(&[]);
     assert!(auto > n / 100 && auto < n / 5, "auto: {auto}");
     let otsu = run(&["--threshold", "otsu"]);
@@ -318,6 +322,7 @@ fn detection_options_change_the_edges_as_they_should() {
     let high = run(&["--threshold", "0.2"]);
     assert!(high < low, "{high} vs {low}");
     assert_eq!(run(&["--threshold", "1000"]), 0);
+    // Canny's thin edges, with hysteresis: no more than the automatic single level's.
     let canny = run(&["--canny"]);
     assert!(
         canny > n / 100 && canny < n / 5 && canny != auto,

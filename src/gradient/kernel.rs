@@ -54,6 +54,7 @@ fn weighted_each<T: Float, W: Float>(out: &mut [T], x0: &[T], x1: &[T], x2: &[T]
 }
 
 /// An edge value from the three samples nearest the edge, in increasing index order.
+#[inline(always)]
 pub(crate) fn edge<T: Float, W: Float>(
     out: &mut [T],
     x: [&[T]; 3],
@@ -69,6 +70,7 @@ pub(crate) fn edge<T: Float, W: Float>(
 
 /// Elements `[start, start + out.len())` of the derivative along the last axis, all in one
 /// row of `n` samples.
+#[inline(always)]
 fn along_row<T: Float, W: Float>(
     out: &mut [T],
     f: &[T],
@@ -104,6 +106,7 @@ fn along_row<T: Float, W: Float>(
 }
 
 /// One whole line of `n >= 2` contiguous elements (the last axis).
+#[inline(always)]
 pub(crate) fn line<T: Float, W: Float>(out: &mut [T], f: &[T], s: &AxisStencil<W>) {
     along_row(out, f, 0, f.len(), s);
 }

@@ -259,8 +259,18 @@ fn free_name(input: &Path, view: View) -> Option<PathBuf> {
 mod tests {
     use super::super::plan::FileId;
     use super::*;
+    use edgegrad::edges::threshold::Threshold;
     use edgegrad::pipeline::DetectConfig;
     use std::sync::mpsc;
+
+    /// The configuration these tests were written for: unsmoothed and unthinned, Otsu's
+    /// threshold (the automatic default smooths and thins).
+    fn plain() -> DetectConfig {
+        DetectConfig {
+            threshold: Threshold::Otsu,
+            ..DetectConfig::default()
+        }
+    }
 
     /// A 6x4 image, black on the left half and white on the right, in `dir`.
     fn step_image(dir: &Path) -> PathBuf {
@@ -278,7 +288,7 @@ mod tests {
                     path: path.to_owned(),
                     version: 0,
                 },
-                pipeline: DetectConfig::default().build().unwrap(),
+                pipeline: plain().build().unwrap(),
                 view,
                 window: (12, 8),
             },

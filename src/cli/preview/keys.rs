@@ -204,9 +204,14 @@ impl State {
                 .unwrap_or((START_THRESHOLD / 2.0, START_THRESHOLD));
             c.hysteresis = Some((step(low), step(high)));
         } else {
+            if c.threshold == Threshold::Auto {
+                // Keep what the automatic level implied, so only the level changes.
+                c.thin = true;
+                c.sigma = c.sigma.or(Some(edgegrad::pipeline::AUTO_SIGMA));
+            }
             let now = match c.threshold {
                 Threshold::Value(v) => v,
-                Threshold::Auto | Threshold::Percent(_) => {
+                Threshold::Auto | Threshold::Otsu | Threshold::Percent(_) => {
                     found.map_or(START_THRESHOLD, |l| l.threshold)
                 }
             };
@@ -235,6 +240,15 @@ mod tests {
     use super::super::plan::{Have, Work};
     use super::super::state::{Found, Levels};
     use super::*;
+
+    /// The configuration these tests were written for: unsmoothed and unthinned, Otsu's
+    /// threshold (the automatic default smooths and thins).
+    fn plain() -> DetectConfig {
+        DetectConfig {
+            threshold: Threshold::Otsu,
+            ..DetectConfig::default()
+        }
+    }
 
     const WINDOW: (usize, usize) = (640, 480);
 
@@ -302,7 +316,7 @@ mod tests {
 
     #[test]
     fn view_keys_render_or_run_what_the_view_needs() {
-        let mut s = state(DetectConfig::default());
+        let mut s = state(plain());
         assert_eq!(press(&mut s, Key::Key7), (Effect::Update, Work::Render));
         assert_eq!(s.view, View::Overlay);
         assert_eq!(press(&mut s, Key::Key1), (Effect::Update, Work::Render));
@@ -313,7 +327,7 @@ mod tests {
 
     #[test]
     fn threshold_steps_start_from_the_automatic_level() {
-        let mut s = state(DetectConfig::default());
+        let mut s = state(plain());
         found(&mut s, 0.2, None);
         assert_eq!(press(&mut s, Key::Up), (Effect::Update, Work::Pipeline));
         assert_eq!(s.config.threshold, Threshold::Value(0.2 * THRESHOLD_STEP));
@@ -333,7 +347,7 @@ mod tests {
     fn threshold_steps_without_a_known_level_start_from_a_default() {
         let mut s = state(DetectConfig {
             threshold: Threshold::Percent(10.0),
-            ..Default::default()
+            ..plain()
         });
         press(&mut s, Key::Down);
         assert_eq!(
@@ -343,7 +357,7 @@ mod tests {
         // From zero, steps go up.
         let mut s = state(DetectConfig {
             threshold: Threshold::Value(0.0),
-            ..Default::default()
+            ..plain()
         });
         press(&mut s, Key::Up);
         assert_eq!(
@@ -354,7 +368,7 @@ mod tests {
 
     #[test]
     fn threshold_keys_do_not_recompute_views_without_edges() {
-        let mut s = state(DetectConfig::default());
+        let mut s = state(plain());
         s.view = View::Dx;
         assert_eq!(press(&mut s, Key::Up), (Effect::Update, Work::Nothing));
         assert_eq!(press(&mut s, Key::T), (Effect::Update, Work::Nothing));
@@ -365,7 +379,7 @@ mod tests {
     fn canny_threshold_steps_move_both_hysteresis_levels() {
         let mut s = state(DetectConfig {
             canny: true,
-            ..Default::default()
+            ..plain()
         });
         found(&mut s, 0.3, Some((0.1, 0.3)));
         assert_eq!(press(&mut s, Key::Down), (Effect::Update, Work::Pipeline));
@@ -383,7 +397,7 @@ mod tests {
 
     #[test]
     fn sigma_steps_through_the_ladder_from_the_effective_value() {
-        let mut s = state(DetectConfig::default());
+        let mut s = state(plain());
         assert_eq!(
             press(&mut s, Key::LeftBracket),
             (Effect::Nothing, Work::Nothing)
@@ -397,26 +411,26 @@ mod tests {
         // goes to the neighbouring step.
         let mut s = state(DetectConfig {
             canny: true,
-            ..Default::default()
+            ..plain()
         });
         press(&mut s, Key::LeftBracket);
         assert_eq!(s.config.sigma, Some(1.0));
         let mut s = state(DetectConfig {
             sigma: Some(1.2),
-            ..Default::default()
+            ..plain()
         });
         press(&mut s, Key::RightBracket);
         assert_eq!(s.config.sigma, Some(1.4));
         let mut s = state(DetectConfig {
             sigma: Some(8.0),
-            ..Default::default()
+            ..plain()
         });
         assert_eq!(press(&mut s, Key::RightBracket).0, Effect::Nothing);
     }
 
     #[test]
     fn operator_cycles_and_toggles_flip() {
-        let mut s = state(DetectConfig::default());
+        let mut s = state(plain());
         let mut seen = vec![];
         for _ in 0..4 {
             assert_eq!(press(&mut s, Key::O), (Effect::Update, Work::Pipeline));
@@ -438,7 +452,7 @@ mod tests {
 
     #[test]
     fn file_keys_step_and_wrap_and_reload_loads_again() {
-        let mut s = state(DetectConfig::default());
+        let mut s = state(plain());
         assert_eq!(press(&mut s, Key::Left), (Effect::Update, Work::Load));
         assert_eq!(s.index, 2);
         press(&mut s, Key::PageDown);
@@ -460,7 +474,7 @@ mod tests {
             (Key::Q, Effect::Quit),
             (Key::Escape, Effect::Quit),
         ] {
-            let mut s = state(DetectConfig::default());
+            let mut s = state(plain());
             assert_eq!(press(&mut s, key), (effect, Work::Nothing));
         }
     }

@@ -154,6 +154,15 @@ mod tests {
     use edgegrad::operators::Operator;
     use edgegrad::pipeline::DetectConfig;
 
+    /// The configuration these tests were written for: unsmoothed and unthinned, Otsu's
+    /// threshold (the automatic default smooths and thins).
+    fn plain() -> DetectConfig {
+        DetectConfig {
+            threshold: Threshold::Otsu,
+            ..DetectConfig::default()
+        }
+    }
+
     fn request(config: DetectConfig, view: View) -> Request {
         Request {
             file: FileId {
@@ -177,7 +186,7 @@ mod tests {
     #[test]
     fn the_first_request_loads_and_a_repeat_needs_nothing() {
         let mut have = Have::new();
-        let r = request(DetectConfig::default(), View::Edges);
+        let r = request(plain(), View::Edges);
         assert_eq!(after(&mut have, &r), Work::Load);
         assert_eq!(have.plan(&r), Work::Nothing);
     }
@@ -185,7 +194,7 @@ mod tests {
     #[test]
     fn reloading_or_another_file_loads() {
         let mut have = Have::new();
-        let r = request(DetectConfig::default(), View::Original);
+        let r = request(plain(), View::Original);
         after(&mut have, &r);
         let mut reload = r.clone();
         reload.file.version = 1;
@@ -198,7 +207,7 @@ mod tests {
     #[test]
     fn a_new_window_size_only_rescales() {
         let mut have = Have::new();
-        let r = request(DetectConfig::default(), View::Edges);
+        let r = request(plain(), View::Edges);
         after(&mut have, &r);
         let resized = Request {
             window: (800, 600),
@@ -210,7 +219,7 @@ mod tests {
     #[test]
     fn a_threshold_change_reruns_edges_but_not_the_magnitude_view() {
         let mut have = Have::new();
-        let base = DetectConfig::default();
+        let base = plain();
         let higher = DetectConfig {
             threshold: Threshold::Value(0.3),
             ..base.clone()
@@ -232,7 +241,7 @@ mod tests {
 
     #[test]
     fn derivative_changes_rerun_every_computed_view() {
-        let base = DetectConfig::default();
+        let base = plain();
         let changes = [
             DetectConfig {
                 operator: Operator::Sobel,
@@ -263,10 +272,10 @@ mod tests {
     #[test]
     fn the_original_view_never_runs_the_pipeline() {
         let mut have = Have::new();
-        after(&mut have, &request(DetectConfig::default(), View::Original));
+        after(&mut have, &request(plain(), View::Original));
         let sobel = DetectConfig {
             operator: Operator::Sobel,
-            ..Default::default()
+            ..plain()
         };
         assert_eq!(have.plan(&request(sobel, View::Original)), Work::Nothing);
     }
@@ -274,7 +283,7 @@ mod tests {
     #[test]
     fn views_of_outputs_already_computed_only_render() {
         let mut have = Have::new();
-        let c = DetectConfig::default();
+        let c = plain();
         after(&mut have, &request(c.clone(), View::Edges));
         // Overlay uses the same edges; the original needs nothing.
         assert_eq!(have.plan(&request(c.clone(), View::Overlay)), Work::Render);
@@ -291,7 +300,7 @@ mod tests {
     #[test]
     fn an_edge_rule_change_keeps_the_maps_and_drops_the_edges() {
         let mut have = Have::new();
-        let c = DetectConfig::default();
+        let c = plain();
         after(&mut have, &request(c.clone(), View::Magnitude));
         after(&mut have, &request(c.clone(), View::Edges));
         let thin = DetectConfig {
@@ -314,7 +323,7 @@ mod tests {
         let mut have = Have::new();
         let canny = DetectConfig {
             canny: true,
-            ..Default::default()
+            ..plain()
         };
         after(&mut have, &request(canny.clone(), View::Edges));
         let canny_thin = DetectConfig {
@@ -324,10 +333,10 @@ mod tests {
         assert_eq!(have.plan(&request(canny_thin, View::Edges)), Work::Nothing);
 
         let mut have = Have::new();
-        after(&mut have, &request(DetectConfig::default(), View::Dx));
+        after(&mut have, &request(plain(), View::Dx));
         let zero = DetectConfig {
             sigma: Some(0.0),
-            ..Default::default()
+            ..plain()
         };
         assert_eq!(have.plan(&request(zero, View::Dx)), Work::Nothing);
     }
@@ -335,7 +344,7 @@ mod tests {
     #[test]
     fn derivative_changes_drop_stale_maps_for_later_views() {
         let mut have = Have::new();
-        let c = DetectConfig::default();
+        let c = plain();
         after(&mut have, &request(c.clone(), View::Dx));
         let sobel = DetectConfig {
             operator: Operator::Sobel,

@@ -207,6 +207,7 @@ impl State {
                     let _ = write!(t, " | threshold {v:.4}");
                 }
                 Threshold::Auto => t.push_str(" | threshold auto"),
+                Threshold::Otsu => t.push_str(" | threshold otsu"),
                 Threshold::Percent(p) => {
                     let _ = write!(t, " | threshold {p}%");
                 }
