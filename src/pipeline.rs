@@ -122,15 +122,46 @@ enum EdgeRule {
 }
 
 impl DetectConfig {
+    /// True when the level is the automatic single level (`Auto` without hysteresis or Canny),
+    /// which smooths with [`AUTO_SIGMA`] unless a sigma is given, and thins.
+    fn is_auto(&self) -> bool {
+        self.threshold == Threshold::Auto && self.hysteresis.is_none() && !self.canny
+    }
+
+    /// The smoothing applied: the given sigma, else [`CANNY_SIGMA`] with Canny or
+    /// [`AUTO_SIGMA`] with the automatic level, else 0 (none).
+    ///
+    /// ```
+    /// use edgegrad::pipeline::DetectConfig;
+    /// use edgegrad::edges::threshold::Threshold;
+    /// assert_eq!(DetectConfig::default().effective_sigma(), 1.0);
+    /// assert_eq!(DetectConfig { canny: true, ..Default::default() }.effective_sigma(), 1.4);
+    /// assert_eq!(DetectConfig { threshold: Threshold::Otsu, ..Default::default() }.effective_sigma(), 0.0);
+    /// ```
+    pub fn effective_sigma(&self) -> f32 {
+        match self.sigma {
+            Some(s) => s,
+            None if self.canny => CANNY_SIGMA,
+            None if self.is_auto() => AUTO_SIGMA,
+            None => 0.0,
+        }
+    }
+
+    /// True when edges are thinned: `thin`, Canny, or the automatic level.
+    ///
+    /// ```
+    /// use edgegrad::pipeline::DetectConfig;
+    /// use edgegrad::edges::threshold::Threshold;
+    /// assert!(DetectConfig::default().thins());
+    /// assert!(!DetectConfig { threshold: Threshold::Value(0.1), ..Default::default() }.thins());
+    /// ```
+    pub fn thins(&self) -> bool {
+        self.thin || self.canny || self.is_auto()
+    }
+
     /// Checks every value and makes the pipeline.
     pub fn build(self) -> Result<Pipeline, ConfigError> {
-        let auto = self.threshold == Threshold::Auto && self.hysteresis.is_none() && !self.canny;
-        let sigma = match self.sigma {
-            Some(s) => Some(s),
-            None if self.canny => Some(CANNY_SIGMA),
-            None if auto => Some(AUTO_SIGMA),
-            None => None,
-        };
+        let sigma = Some(self.effective_sigma());
         let smoothing = match sigma {
             Some(0.0) => None,
             Some(s) => Some(GaussianKernel::new(s)?),
@@ -164,7 +195,7 @@ impl DetectConfig {
         Ok(Pipeline {
             derivatives,
             rule,
-            thin: self.thin || self.canny || auto,
+            thin: self.thins(),
             step,
         })
     }

@@ -5,7 +5,7 @@ use edgegrad::operators::Operator;
 use edgegrad::pipeline::DetectConfig;
 use minifb::Key;
 
-use super::state::{effective_sigma, State, View};
+use super::state::{State, View};
 
 /// Something the user asked for with a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +162,7 @@ impl State {
             ThresholdUp => self.step_threshold(&mut c, THRESHOLD_STEP),
             ThresholdDown => self.step_threshold(&mut c, 1.0 / THRESHOLD_STEP),
             SigmaDown | SigmaUp => {
-                let now = effective_sigma(&c);
+                let now = c.effective_sigma();
                 let next = if command == SigmaUp {
                     SIGMAS.iter().find(|&&s| s > now * 1.001)
                 } else {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use edgegrad::edges::threshold::Threshold;
 use edgegrad::operators::Operator;
-use edgegrad::pipeline::{DetectConfig, Pipeline, Wanted, CANNY_SIGMA};
+use edgegrad::pipeline::{DetectConfig, Pipeline, Wanted};
 
 use super::plan::{FileId, Request};
 
@@ -166,7 +166,7 @@ impl State {
 
     /// The smoothing actually applied: the given sigma, or Canny's default, or 0 for none.
     pub fn sigma(&self) -> f32 {
-        effective_sigma(&self.config)
+        self.config.effective_sigma()
     }
 
     /// The window title: file, view and every parameter.
@@ -217,21 +217,12 @@ impl State {
             }
         }
         let on = |b: bool| if b { "on" } else { "off" };
-        let _ = write!(t, " | thin {}", on(c.thin || c.canny));
+        let _ = write!(t, " | thin {}", on(c.thins()));
         let _ = write!(t, " | canny {}", on(c.canny));
         if let Some(p) = &self.problem {
             let _ = write!(t, " | cannot show: {p}");
         }
         t
-    }
-}
-
-/// The smoothing a configuration applies: sigma, or Canny's default, or 0.
-pub fn effective_sigma(c: &DetectConfig) -> f32 {
-    match (c.sigma, c.canny) {
-        (Some(s), _) => s,
-        (None, true) => CANNY_SIGMA,
-        (None, false) => 0.0,
     }
 }
 
@@ -272,8 +263,8 @@ mod tests {
         let s = state(DetectConfig::default());
         assert_eq!(
             s.title(),
-            "edgegrad preview | cat.png (1/2) | 2 edges | central | edge order 1 | sigma off \
-             | threshold auto | thin off | canny off"
+            "edgegrad preview | cat.png (1/2) | 2 edges | central | edge order 1 | sigma 1 \
+             | threshold auto | thin on | canny off"
         );
         let mut s = state(DetectConfig {
             operator: Operator::Scharr,
