@@ -257,20 +257,10 @@ fn free_name(input: &Path, view: View) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::plain;
     use super::super::plan::FileId;
     use super::*;
-    use edgegrad::edges::threshold::Threshold;
-    use edgegrad::pipeline::DetectConfig;
     use std::sync::mpsc;
-
-    /// The configuration these tests were written for: unsmoothed and unthinned, Otsu's
-    /// threshold (the automatic default smooths and thins).
-    fn plain() -> DetectConfig {
-        DetectConfig {
-            threshold: Threshold::Otsu,
-            ..DetectConfig::default()
-        }
-    }
 
     /// A 6x4 image, black on the left half and white on the right, in `dir`.
     fn step_image(dir: &Path) -> PathBuf {

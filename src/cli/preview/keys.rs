@@ -237,18 +237,10 @@ impl State {
 
 #[cfg(test)]
 mod tests {
+    use super::super::plain;
     use super::super::plan::{Have, Work};
     use super::super::state::{Found, Levels};
     use super::*;
-
-    /// The configuration these tests were written for: unsmoothed and unthinned, Otsu's
-    /// threshold (the automatic default smooths and thins).
-    fn plain() -> DetectConfig {
-        DetectConfig {
-            threshold: Threshold::Otsu,
-            ..DetectConfig::default()
-        }
-    }
 
     const WINDOW: (usize, usize) = (640, 480);
 

@@ -132,6 +132,16 @@ fn images(path: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// The configuration the unit tests of this module were written for: unsmoothed and
+/// unthinned, Otsu's threshold (the automatic default smooths and thins).
+#[cfg(test)]
+fn plain() -> edgegrad::pipeline::DetectConfig {
+    edgegrad::pipeline::DetectConfig {
+        threshold: edgegrad::edges::threshold::Threshold::Otsu,
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,19 +149,11 @@ fn union(a: Wanted, b: Wanted) -> Wanted {
 
 #[cfg(test)]
 mod tests {
+    use super::super::plain;
     use super::*;
     use edgegrad::edges::threshold::Threshold;
     use edgegrad::operators::Operator;
     use edgegrad::pipeline::DetectConfig;
-
-    /// The configuration these tests were written for: unsmoothed and unthinned, Otsu's
-    /// threshold (the automatic default smooths and thins).
-    fn plain() -> DetectConfig {
-        DetectConfig {
-            threshold: Threshold::Otsu,
-            ..DetectConfig::default()
-        }
-    }
 
     fn request(config: DetectConfig, view: View) -> Request {
         Request {
