@@ -5,7 +5,7 @@ core (batch_opencv.py), on N photos at WxH (half PNG, half JPEG, made by make_ph
 Usage, from the project's root, with the fixtures environment:
     cargo build --release
     ~/.cache/edgegrad-fixtures/bin/python bench/batch_compare.py [--runs 5] [--count 48]
-        [--size 1920x1080] [--threshold 0.1] [--images ../shared/images]
+        [--size 1920x1080] [--threshold 0.1] [--images assets]
 
 Runs alternate (ours, peer, ours, peer, ...) on a fresh output folder each time; wall-clock
 medians are compared (ratio > 1: edgegrad is faster). Also prints edgegrad's per-stage totals
@@ -54,7 +54,7 @@ def main():
     ap.add_argument("--count", type=int, default=48)
     ap.add_argument("--size", default="1920x1080")
     ap.add_argument("--threshold", type=float, default=0.1)
-    ap.add_argument("--images", default=os.path.join(ROOT, "..", "shared", "images"))
+    ap.add_argument("--images", default=os.path.join(ROOT, "assets"))
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "edgegrad"))
     args = ap.parse_args()
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the batch benchmark's input: N photos at WxH, half PNG and half JPEG (quality 90),
-made from the sample photos in ../shared/images (resized to cover WxH, cropped, flipped and
+made from the sample photos in assets/ (resized to cover WxH, cropped, flipped and
 shifted so that no two are alike).
 
 Usage: make_photos.py SRC_DIR OUT_DIR [--count 48] [--size 1920x1080]
