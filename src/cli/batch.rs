@@ -16,13 +16,12 @@ use edgegrad::grid::{decode, luma_of, DecodeLimits, LoadError};
 use edgegrad::io::write_atomically;
 use edgegrad::output::encode_png;
 use edgegrad::pipeline::{Pipeline, Wanted};
-use edgegrad::render::{self, Depth};
+use edgegrad::render::Depth;
 use edgegrad::timings::Timings;
-use image::DynamicImage;
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use serde_json::{json, Value};
 
-use super::detect::{DetectOptions, OutputKind};
+use super::detect::{output_picture, DetectOptions, OutputKind};
 use super::UsageError;
 
 /// Edge maps for every image in a folder tree, in parallel.
@@ -253,32 +252,11 @@ impl FileWork {
         });
         let missing =
             || anyhow::anyhow!("the pipeline did not compute the {} map", self.kind.name());
-        let picture: DynamicImage = timings.time("render_ms", || -> Result<DynamicImage> {
-            Ok(match self.kind {
-                OutputKind::Edges => {
-                    render::edges(detection.edges.take().ok_or_else(missing)?).into()
-                }
-                OutputKind::Overlay => {
-                    let edges = detection.edges.as_ref().ok_or_else(missing)?;
-                    render::overlay(photo.as_ref().ok_or_else(missing)?, edges.view()).into()
-                }
-                OutputKind::Magnitude => {
-                    let m = detection.magnitude.as_ref().ok_or_else(missing)?;
-                    render::magnitude(m.view(), self.depth).into()
-                }
-                OutputKind::Direction => {
-                    let d = detection.direction.as_ref().ok_or_else(missing)?;
-                    let m = detection.magnitude.as_ref().ok_or_else(missing)?;
-                    render::direction(d.view(), m.view()).into()
-                }
-                OutputKind::Dx => {
-                    render::signed(detection.dx.as_ref().ok_or_else(missing)?.view()).into()
-                }
-                OutputKind::Dy => {
-                    render::signed(detection.dy.as_ref().ok_or_else(missing)?.view()).into()
-                }
+        let picture = timings
+            .time("render_ms", || {
+                output_picture(self.kind, &mut detection, photo.as_ref(), self.depth)
             })
-        })?;
+            .ok_or_else(missing)?;
         timings
             .time("encode_ms", || {
                 write_atomically(output, |w| {

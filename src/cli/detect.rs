@@ -384,6 +384,30 @@ fn array_of(detection: &Detection, array: Array) -> ArrayView2<'_, f32> {
         .view()
 }
 
+/// The `--output` picture of `detection` (taking its edge map for `edges`); `None` when the
+/// pipeline was not asked for what the picture needs (or, for `overlay`, there is no photo).
+pub fn output_picture(
+    kind: OutputKind,
+    detection: &mut Detection,
+    photo: Option<&RgbImage>,
+    depth: Depth,
+) -> Option<DynamicImage> {
+    Some(match kind {
+        OutputKind::Edges => render::edges(detection.edges.take()?).into(),
+        OutputKind::Overlay => render::overlay(photo?, detection.edges.as_ref()?.view()).into(),
+        OutputKind::Magnitude => {
+            render::magnitude(detection.magnitude.as_ref()?.view(), depth).into()
+        }
+        OutputKind::Direction => render::direction(
+            detection.direction.as_ref()?.view(),
+            detection.magnitude.as_ref()?.view(),
+        )
+        .into(),
+        OutputKind::Dx => render::signed(detection.dx.as_ref()?.view()).into(),
+        OutputKind::Dy => render::signed(detection.dy.as_ref()?.view()).into(),
+    })
+}
+
 /// The picture of one array, as `--save-X file.png` and `--output X` draw it.
 fn picture_of(detection: &Detection, array: Array, depth: Depth) -> DynamicImage {
     match array {
@@ -406,17 +430,9 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
     let mut detection = plan.pipeline.run(luma.view(), &plan.wanted, &mut timings);
     drop(luma);
 
-    let picture: DynamicImage = timings.time("render_ms", || match plan.kind {
-        OutputKind::Edges => render::edges(detection.edges.take().expect("edges wanted")).into(),
-        OutputKind::Overlay => render::overlay(
-            photo.as_ref().expect("photo loaded for the overlay"),
-            detection.edges.as_ref().expect("edges wanted").view(),
-        )
-        .into(),
-        OutputKind::Magnitude => picture_of(&detection, Array::Magnitude, plan.depth),
-        OutputKind::Direction => picture_of(&detection, Array::Direction, plan.depth),
-        OutputKind::Dx => picture_of(&detection, Array::Dx, plan.depth),
-        OutputKind::Dy => picture_of(&detection, Array::Dy, plan.depth),
+    let picture = timings.time("render_ms", || {
+        output_picture(plan.kind, &mut detection, photo.as_ref(), plan.depth)
+            .expect("the plan wants what its picture needs")
     });
     timings.time("encode_ms", || -> Result<()> {
         write_picture(&plan.out, &picture, plan.out_format)
