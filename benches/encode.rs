@@ -1,5 +1,5 @@
 //! PNG encoding of edge masks: which compression and row filter to use
-//! (`edgegrad::output::encode_png`'s settings), at 1920x1080 and 4096x4096.
+//! (`edgegrad::image::encode::encode_png`'s settings), at 1920x1080 and 4096x4096.
 //!
 //! The mask is a real one: |np.gradient| of assets/camera.png, tiled to the size, above 0.05.
 //! The compressed size of each variant is printed once before its timings.
@@ -8,8 +8,8 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use edgegrad::gradient::{gradient, GradientOptions};
-use edgegrad::grid::{load_luma, DecodeLimits};
+use edgegrad::image::{load_luma, DecodeLimits};
+use edgegrad::numeric::gradient::{gradient, GradientOptions};
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder};
 use ndarray::Array2;

@@ -3,8 +3,8 @@
 //! and without the huge-page allocator.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use edgegrad::diff::{diff, DiffOptions};
-use edgegrad::gradient::{gradient, GradientOptions, Spacing};
+use edgegrad::numeric::diff::{diff, DiffOptions};
+use edgegrad::numeric::gradient::{gradient, GradientOptions, Spacing};
 use ndarray::{Array1, Array2};
 use std::alloc::{GlobalAlloc, Layout, System};
 

@@ -4,8 +4,8 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use edgegrad::grid::luma_of;
-use edgegrad::render::{self, Depth};
+use edgegrad::image::luma_of;
+use edgegrad::image::render::{self, Depth};
 use image::{DynamicImage, Rgb, RgbImage};
 use ndarray::Array2;
 

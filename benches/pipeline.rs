@@ -2,11 +2,11 @@
 //! on a photo-like 8-bit image (smooth shading, discs of several contrasts, noise).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use edgegrad::edges::{hysteresis, magnitude, nms, threshold};
-use edgegrad::grid::LumaView;
-use edgegrad::operators::{Derivatives, Operator};
-use edgegrad::pipeline::{DetectConfig, Wanted};
-use edgegrad::smooth::{smooth, GaussianKernel};
+use edgegrad::detect::derivatives::{Derivatives, Operator};
+use edgegrad::detect::edges::{hysteresis, magnitude, nms, threshold};
+use edgegrad::detect::smoothing::{smooth, GaussianKernel};
+use edgegrad::detect::{DetectConfig, Wanted};
+use edgegrad::image::LumaView;
 use edgegrad::timings::Timings;
 use ndarray::Array2;
 use std::hint::black_box;
@@ -90,7 +90,7 @@ fn pipeline(c: &mut Criterion) {
         (
             "value",
             DetectConfig {
-                threshold: edgegrad::edges::threshold::Threshold::Value(0.08),
+                threshold: edgegrad::detect::edges::threshold::Threshold::Value(0.08),
                 ..Default::default()
             },
         ),
@@ -98,14 +98,14 @@ fn pipeline(c: &mut Criterion) {
         (
             "otsu",
             DetectConfig {
-                threshold: edgegrad::edges::threshold::Threshold::Otsu,
+                threshold: edgegrad::detect::edges::threshold::Threshold::Otsu,
                 ..Default::default()
             },
         ),
         (
             "percent",
             DetectConfig {
-                threshold: edgegrad::edges::threshold::Threshold::Percent(10.0),
+                threshold: edgegrad::detect::edges::threshold::Threshold::Percent(10.0),
                 ..Default::default()
             },
         ),

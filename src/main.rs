@@ -10,6 +10,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Large buffers on transparent huge pages, as numpy does (see `edgegrad::alloc`); other
+/// systems use their default allocator.
+#[cfg(target_os = "linux")]
 #[global_allocator]
 static ALLOC: edgegrad::alloc::HugePageAlloc = edgegrad::alloc::HugePageAlloc;
 

@@ -1,4 +1,4 @@
-//! Wall-clock time per stage of a run, reported as one JSON object (`--timings`).
+//! Wall-clock time per stage of a run: what `--timings` reports.
 
 use std::time::Instant;
 
@@ -9,9 +9,8 @@ use std::time::Instant;
 /// let mut t = edgegrad::timings::Timings::new();
 /// let x = t.time("gradient_ms", || 6 * 7);
 /// assert_eq!(x, 42);
-/// let json = t.to_json();
-/// assert!(json.starts_with("{\"gradient_ms\":"));
-/// assert!(json.contains("\"total_ms\":"));
+/// assert_eq!(t.stages()[0].0, "gradient_ms");
+/// assert!(t.get("gradient_ms") <= t.elapsed_ms());
 /// ```
 #[derive(Debug, Clone)]
 pub struct Timings {
@@ -63,19 +62,8 @@ impl Timings {
         &self.stages
     }
 
-    /// One line of JSON: every stage, then `total_ms` (the time since [`Timings::new`]).
-    pub fn to_json(&self) -> String {
-        let total = self.start.elapsed().as_secs_f64() * 1e3;
-        let fields: Vec<String> = self
-            .stages
-            .iter()
-            .chain(std::iter::once(&("total_ms", total)))
-            .map(|(k, v)| format!("{}:{}", serde_json::Value::from(*k), round3(*v)))
-            .collect();
-        format!("{{{}}}", fields.join(","))
+    /// Milliseconds since [`Timings::new`]: the `total_ms` of a report.
+    pub fn elapsed_ms(&self) -> f64 {
+        self.start.elapsed().as_secs_f64() * 1e3
     }
-}
-
-fn round3(ms: f64) -> f64 {
-    (ms * 1000.0).round() / 1000.0
 }

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use edgegrad::npy::{read_npy, AnyArray};
+use edgegrad::io::npy::{read_npy, AnyArray};
 use ndarray::{ArrayD, Zip};
 use tempfile::TempDir;
 

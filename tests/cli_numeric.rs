@@ -11,7 +11,7 @@ use std::process::Output;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use common::{Boundary, DiffCase, GradientCase, SpacingArg};
-use edgegrad::npy::read_npy;
+use edgegrad::io::npy::read_npy;
 use predicates::prelude::*;
 use rayon::prelude::*;
 use tempfile::TempDir;
@@ -424,7 +424,7 @@ fn npy_header_helper_writes_files_edgegrad_reads() {
     let a = read_npy(&path).unwrap();
     assert_eq!(
         a,
-        edgegrad::npy::AnyArray::F64(ndarray::array![1.5, -2.0].into_dyn())
+        edgegrad::io::npy::AnyArray::F64(ndarray::array![1.5, -2.0].into_dyn())
     );
 }
 

@@ -6,12 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
-use edgegrad::edges::threshold::Threshold;
-use edgegrad::grid::{load_luma, DecodeLimits};
-use edgegrad::operators::Operator;
-use edgegrad::output::{write_picture, PictureFormat};
-use edgegrad::pipeline::{DetectConfig, Wanted};
-use edgegrad::render::{self, Depth};
+use edgegrad::detect::derivatives::Operator;
+use edgegrad::detect::edges::threshold::Threshold;
+use edgegrad::detect::{DetectConfig, Wanted};
+use edgegrad::image::encode::{write_picture, PictureFormat};
+use edgegrad::image::render::{self, Depth};
+use edgegrad::image::{load_luma, DecodeLimits};
 use edgegrad::timings::Timings;
 use image::DynamicImage;
 
@@ -53,7 +53,11 @@ fn check(name: &str, got: DynamicImage, max_changed: f64, max_step: u8) {
     assert!(step <= max_step, "{name}: a sample differs by {step}");
 }
 
-fn detect(asset: &str, config: DetectConfig, wanted: Wanted) -> edgegrad::pipeline::Detection {
+fn detect(
+    asset: &str,
+    config: DetectConfig,
+    wanted: Wanted,
+) -> edgegrad::detect::pipeline::Detection {
     let luma = load_luma(&root().join("assets").join(asset), &DecodeLimits::default()).unwrap();
     let pipeline = config.build().unwrap();
     pipeline.run(luma.view(), &wanted, &mut Timings::new())

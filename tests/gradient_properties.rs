@@ -1,8 +1,8 @@
 //! Properties of `gradient` on random input: the result never depends on the number of threads,
 //! and it equals a plain loop over numpy's formulas exactly.
 
-use edgegrad::diff::{diff, DiffOptions};
-use edgegrad::gradient::{gradient, GradientOptions, Spacing};
+use edgegrad::numeric::diff::{diff, DiffOptions};
+use edgegrad::numeric::gradient::{gradient, GradientOptions, Spacing};
 use ndarray::{ArrayD, Axis, IxDyn, ShapeBuilder, Slice};
 use proptest::prelude::*;
 

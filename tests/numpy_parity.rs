@@ -5,9 +5,9 @@
 mod common;
 
 use common::{Boundary, DiffCase, GradientCase, SpacingArg};
-use edgegrad::diff::{diff, promote, DiffError, DiffOptions};
-use edgegrad::gradient::{gradient, GradientError, GradientOptions, Spacing};
-use edgegrad::npy::{AnyArray, DType};
+use edgegrad::io::npy::{AnyArray, DType};
+use edgegrad::numeric::diff::{diff, promote, DiffError, DiffOptions};
+use edgegrad::numeric::gradient::{gradient, GradientError, GradientOptions, Spacing};
 
 fn spacing(arg: &SpacingArg) -> Spacing {
     match arg {

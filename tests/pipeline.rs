@@ -1,10 +1,10 @@
 //! The pipeline end to end: the fused edge path against the full-map path, thread counts,
 //! option checks, and what each edge rule finds on simple scenes.
 
-use edgegrad::edges::threshold::Threshold;
-use edgegrad::grid::LumaView;
-use edgegrad::operators::Operator;
-use edgegrad::pipeline::{ConfigError, DetectConfig, Detection, Wanted};
+use edgegrad::detect::derivatives::Operator;
+use edgegrad::detect::edges::threshold::Threshold;
+use edgegrad::detect::{ConfigError, DetectConfig, Detection, Wanted};
+use edgegrad::image::LumaView;
 use edgegrad::timings::Timings;
 use ndarray::Array2;
 use proptest::prelude::*;
@@ -162,7 +162,7 @@ fn full_maps_are_the_derivatives_and_their_magnitude_and_direction() {
     };
     let d = run(&otsu, LumaView::U8(img.view()), Wanted::all());
     let grid = img.mapv(|v| f32::from(v) / 255.0);
-    let want = edgegrad::gradient::gradient(&grid, &Default::default()).unwrap();
+    let want = edgegrad::numeric::gradient::gradient(&grid, &Default::default()).unwrap();
     let (dx, dy) = (d.dx.unwrap(), d.dy.unwrap());
     assert_eq!(dx, want[1]);
     assert_eq!(dy, want[0]);

@@ -71,19 +71,19 @@ pub enum PlanError {
 /// could not be read.
 ///
 /// ```
-/// use edgegrad::batch::plan::Plan;
+/// use edgegrad::batch::plan::FolderPlan;
 /// let root = tempfile::tempdir()?;
 /// std::fs::create_dir(root.path().join("in"))?;
 /// std::fs::write(root.path().join("in/b.JPG"), b"")?;
 /// std::fs::write(root.path().join("in/a.png"), b"")?;
 /// std::fs::write(root.path().join("in/notes.txt"), b"")?;
-/// let plan = Plan::new(&root.path().join("in"), &root.path().join("out"))?;
+/// let plan = FolderPlan::new(&root.path().join("in"), &root.path().join("out"))?;
 /// let outputs: Vec<_> = plan.jobs.iter().map(|j| j.output.to_str().unwrap()).collect();
 /// assert_eq!(outputs, ["a.png.png", "b.JPG.png"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub struct FolderPlan {
     /// The input folder, resolved (absolute, links followed).
     pub in_dir: PathBuf,
     /// The output folder, resolved (absolute, links followed).
@@ -94,12 +94,12 @@ pub struct Plan {
     pub unreadable: Vec<Unreadable>,
 }
 
-impl Plan {
+impl FolderPlan {
     /// Walks `in_dir` recursively (following links) and plans one output under `out_dir` per
     /// image file. `out_dir` is created if missing; when it lies inside `in_dir` it is not
     /// walked, so outputs never become inputs. Files whose extension is not a readable image
     /// format (case-insensitive) are left out.
-    pub fn new(in_dir: &Path, out_dir: &Path) -> Result<Plan, PlanError> {
+    pub fn new(in_dir: &Path, out_dir: &Path) -> Result<FolderPlan, PlanError> {
         let in_abs = resolve_dir(in_dir).map_err(|source| PlanError::InDir {
             path: in_dir.to_path_buf(),
             source,
@@ -140,7 +140,7 @@ impl Plan {
         }
         jobs.sort_by(|a, b| a.input.cmp(&b.input));
         unreadable.sort_by(|a, b| a.path.cmp(&b.path).then(a.error.cmp(&b.error)));
-        Ok(Plan {
+        Ok(FolderPlan {
             in_dir: in_abs,
             out_dir: out_abs,
             jobs,
@@ -151,18 +151,18 @@ impl Plan {
     /// Keeps only the images and unreadable paths that belong to `shard`.
     ///
     /// ```
-    /// use edgegrad::batch::{plan::Plan, shard::Shard};
+    /// use edgegrad::batch::{plan::FolderPlan, shard::Shard};
     /// let root = tempfile::tempdir()?;
     /// std::fs::create_dir(root.path().join("in"))?;
     /// for i in 0..10 { std::fs::write(root.path().join(format!("in/{i}.png")), b"")?; }
-    /// let plan = Plan::new(&root.path().join("in"), &root.path().join("out"))?;
+    /// let plan = FolderPlan::new(&root.path().join("in"), &root.path().join("out"))?;
     /// let sizes: Vec<usize> = (0..3)
     ///     .map(|k| plan.clone().shard(Shard::new(k, 3).unwrap()).jobs.len())
     ///     .collect();
     /// assert_eq!(sizes.iter().sum::<usize>(), 10);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn shard(mut self, shard: Shard) -> Plan {
+    pub fn shard(mut self, shard: Shard) -> FolderPlan {
         self.jobs.retain(|j| shard.contains(&j.input));
         self.unreadable.retain(|u| shard.contains(&u.path));
         self
@@ -248,7 +248,7 @@ mod tests {
         fs::write(path, b"x").unwrap();
     }
 
-    fn inputs(plan: &Plan) -> Vec<String> {
+    fn inputs(plan: &FolderPlan) -> Vec<String> {
         plan.jobs
             .iter()
             .map(|j| j.input.to_string_lossy().into_owned())
@@ -273,7 +273,7 @@ mod tests {
         ] {
             touch(&in_dir, rel);
         }
-        let plan = Plan::new(&in_dir, &root.path().join("out")).unwrap();
+        let plan = FolderPlan::new(&in_dir, &root.path().join("out")).unwrap();
         assert_eq!(
             inputs(&plan),
             [
@@ -305,9 +305,9 @@ mod tests {
         touch(&in_dir, "a.png");
         touch(&in_dir, "results/old.png.png");
         touch(&in_dir, "resultsX/b.png");
-        let plan = Plan::new(&in_dir, &in_dir.join("results")).unwrap();
+        let plan = FolderPlan::new(&in_dir, &in_dir.join("results")).unwrap();
         assert_eq!(inputs(&plan), ["a.png", "resultsX/b.png"]);
-        let spelled = Plan::new(&in_dir, &in_dir.join("resultsX/../results")).unwrap();
+        let spelled = FolderPlan::new(&in_dir, &in_dir.join("resultsX/../results")).unwrap();
         assert_eq!(inputs(&spelled), ["a.png", "resultsX/b.png"]);
     }
 
@@ -320,7 +320,7 @@ mod tests {
         touch(&root.path().join("out"), "a.png.png");
         std::os::unix::fs::symlink(root.path().join("out"), in_dir.join("link")).unwrap();
         std::os::unix::fs::symlink(root.path().join("missing"), in_dir.join("gone.png")).unwrap();
-        let plan = Plan::new(&in_dir, &root.path().join("out")).unwrap();
+        let plan = FolderPlan::new(&in_dir, &root.path().join("out")).unwrap();
         assert_eq!(inputs(&plan), ["a.png"]);
         assert_eq!(plan.unreadable.len(), 1);
         assert_eq!(plan.unreadable[0].path, Path::new("gone.png"));
@@ -342,7 +342,7 @@ mod tests {
             root.path().join("data"),
             root.path().to_path_buf(),
         ] {
-            let err = Plan::new(&in_dir, &out).unwrap_err();
+            let err = FolderPlan::new(&in_dir, &out).unwrap_err();
             assert!(
                 matches!(err, PlanError::OutDirContainsInDir { .. }),
                 "{err}"
@@ -354,12 +354,13 @@ mod tests {
     fn refuses_a_missing_input_folder_or_a_file_as_either_folder() {
         let root = tempfile::tempdir().unwrap();
         touch(root.path(), "file.png");
-        let err = Plan::new(&root.path().join("nope"), &root.path().join("out")).unwrap_err();
+        let err = FolderPlan::new(&root.path().join("nope"), &root.path().join("out")).unwrap_err();
         assert!(matches!(err, PlanError::InDir { .. }), "{err}");
         assert!(err.to_string().contains("nope"), "{err}");
-        let err = Plan::new(&root.path().join("file.png"), &root.path().join("out")).unwrap_err();
+        let err =
+            FolderPlan::new(&root.path().join("file.png"), &root.path().join("out")).unwrap_err();
         assert!(matches!(err, PlanError::InDir { .. }), "{err}");
-        let err = Plan::new(root.path(), &root.path().join("file.png")).unwrap_err();
+        let err = FolderPlan::new(root.path(), &root.path().join("file.png")).unwrap_err();
         assert!(matches!(err, PlanError::OutDir { .. }), "{err}");
     }
 }

@@ -63,7 +63,7 @@ pub enum ShardError {
 /// assert_eq!(owners, 1);
 /// assert!(Shard::new(4, 4).is_err());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
     index: usize,
     count: usize,

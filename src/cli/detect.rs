@@ -9,13 +9,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use edgegrad::edges::threshold::Threshold;
-use edgegrad::grid::{load_luma_and_photo, DecodeLimits, LoadError, Luma};
-use edgegrad::io::same_file;
-use edgegrad::operators::Operator;
-use edgegrad::output::{write_picture, write_raw, PictureFormat, RawFormat};
-use edgegrad::pipeline::{DetectConfig, Detection, Pipeline, Wanted};
-use edgegrad::render::{self, Depth};
+use edgegrad::detect::derivatives::Operator;
+use edgegrad::detect::edges::threshold::Threshold;
+use edgegrad::detect::{DetectConfig, Detection, Pipeline, Wanted};
+use edgegrad::image::encode::{write_picture, write_raw, PictureFormat, RawFormat};
+use edgegrad::image::render::{self, Depth};
+use edgegrad::image::{load_luma_and_photo, DecodeLimits, LoadError, Luma};
+use edgegrad::io::atomic::same_file;
 use edgegrad::timings::Timings;
 use image::{DynamicImage, RgbImage};
 use ndarray::{Array2, ArrayView2};
@@ -274,7 +274,7 @@ enum Array {
 }
 
 /// Everything `detect` will do, checked before the image is read.
-struct Plan {
+struct DetectJob {
     pipeline: Pipeline,
     limits: DecodeLimits,
     kind: OutputKind,
@@ -294,8 +294,8 @@ fn default_output(input: &Path, kind: OutputKind) -> PathBuf {
     input.with_file_name(format!("{stem}.{}.png", kind.name()))
 }
 
-impl Plan {
-    fn new(args: &DetectArgs) -> Result<Plan> {
+impl DetectJob {
+    fn new(args: &DetectArgs) -> Result<DetectJob> {
         let opts = &args.options;
         let pipeline = opts.pipeline()?;
         let depth = opts.depth()?;
@@ -358,7 +358,7 @@ impl Plan {
             dx: kind == OutputKind::Dx || saved(Array::Dx),
             dy: kind == OutputKind::Dy || saved(Array::Dy),
         };
-        Ok(Plan {
+        Ok(DetectJob {
             pipeline,
             limits: opts.limits(),
             kind,
@@ -424,7 +424,7 @@ fn picture_of(detection: &Detection, array: Array, depth: Depth) -> DynamicImage
 /// Runs `edgegrad detect`.
 pub fn detect(args: DetectArgs) -> Result<ExitCode> {
     let mut timings = Timings::new();
-    let plan = Plan::new(&args)?;
+    let plan = DetectJob::new(&args)?;
     let overlay = plan.kind == OutputKind::Overlay;
     let (luma, photo) = timings.time("decode_ms", || load(&args.input, &plan.limits, overlay))?;
     let mut detection = plan.pipeline.run(luma.view(), &plan.wanted, &mut timings);
@@ -451,7 +451,7 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
         Ok(())
     })?;
     if args.timings {
-        eprintln!("{}", timings.to_json());
+        eprintln!("{}", super::timings_json(&timings));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -49,8 +49,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     let usage = err.chain().any(|e| {
         e.is::<UsageError>()
-            || e.is::<edgegrad::gradient::GradientError>()
-            || e.is::<edgegrad::diff::DiffError>()
+            || e.is::<edgegrad::numeric::gradient::GradientError>()
+            || e.is::<edgegrad::numeric::diff::DiffError>()
     });
     if usage {
         2
@@ -84,6 +84,19 @@ pub fn parse_error_line(err: &clap::Error) -> String {
     format!("{message} (see --help)")
 }
 
+/// A run's timings as one line of JSON (`--timings`): every stage in the order it first ran,
+/// then `total_ms`, milliseconds rounded to three decimals.
+pub fn timings_json(t: &edgegrad::Timings) -> String {
+    let round3 = |ms: f64| (ms * 1000.0).round() / 1000.0;
+    let fields: Vec<String> = t
+        .stages()
+        .iter()
+        .chain(std::iter::once(&("total_ms", t.elapsed_ms())))
+        .map(|(k, v)| format!("{}:{}", serde_json::Value::from(*k), round3(*v)))
+        .collect();
+    format!("{{{}}}", fields.join(","))
+}
+
 /// The error and its causes on one line.
 pub fn one_line(err: &anyhow::Error) -> String {
     format!("{err:#}").replace('\n', " ")
@@ -96,6 +109,20 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn timings_are_one_json_object_in_stage_order_ending_with_the_total() {
+        let mut t = edgegrad::Timings::new();
+        t.add("edges_ms", 2.0);
+        t.add("decode_ms", 1.23456);
+        let line = super::timings_json(&t);
+        assert!(
+            line.starts_with(r#"{"edges_ms":2,"decode_ms":1.235,"total_ms":"#),
+            "{line}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert!(json["total_ms"].as_f64().unwrap() >= 0.0);
     }
 
     #[test]

@@ -5,9 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use edgegrad::diff::{diff as np_diff, promote, DiffOptions};
-use edgegrad::gradient::{gradient as np_gradient, selected_axes, GradientOptions, Spacing};
-use edgegrad::npy::{read_npy, AnyArray, DType};
+use edgegrad::io::npy::{read_npy, AnyArray, DType};
+use edgegrad::numeric::diff::{diff as np_diff, promote, DiffOptions};
+use edgegrad::numeric::gradient::{
+    gradient as np_gradient, selected_axes, GradientOptions, Spacing,
+};
 use edgegrad::timings::Timings;
 use ndarray::ArrayD;
 use rayon::prelude::*;
@@ -155,7 +157,7 @@ pub fn gradient(args: GradientArgs) -> Result<ExitCode> {
         .collect();
     if let Some(clash) = outputs
         .iter()
-        .find(|o| edgegrad::io::same_file(o, &args.input))
+        .find(|o| edgegrad::io::atomic::same_file(o, &args.input))
     {
         return Err(UsageError(format!(
             "{}: refusing to overwrite the input file",
@@ -185,24 +187,24 @@ pub fn gradient(args: GradientArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("{}: cannot create the folder", args.out_dir.display()))?;
     timings.time("save_ms", || -> Result<()> {
-        let save = |(path, result): (&PathBuf, Result<(), edgegrad::npy::NpyError>)| {
+        let save = |(path, result): (&PathBuf, Result<(), edgegrad::io::npy::NpyError>)| {
             result.with_context(|| path.display().to_string())
         };
         match &derivatives {
             Derivatives::F32(d) => outputs
                 .par_iter()
                 .zip(d)
-                .map(|(p, a)| save((p, edgegrad::npy::write_npy(p, a))))
+                .map(|(p, a)| save((p, edgegrad::io::npy::write_npy(p, a))))
                 .collect(),
             Derivatives::F64(d) => outputs
                 .par_iter()
                 .zip(d)
-                .map(|(p, a)| save((p, edgegrad::npy::write_npy(p, a))))
+                .map(|(p, a)| save((p, edgegrad::io::npy::write_npy(p, a))))
                 .collect(),
         }
     })?;
     if args.timings {
-        eprintln!("{}", timings.to_json());
+        eprintln!("{}", super::timings_json(&timings));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -260,7 +262,7 @@ pub fn diff(args: DiffArgs) -> Result<ExitCode> {
         .as_deref()
         .map(|v| parse_boundary("--append", v))
         .transpose()?;
-    if edgegrad::io::same_file(&args.output, &args.input) {
+    if edgegrad::io::atomic::same_file(&args.output, &args.input) {
         return Err(UsageError(format!(
             "{}: refusing to overwrite the input file",
             args.output.display()
@@ -298,7 +300,7 @@ pub fn diff(args: DiffArgs) -> Result<ExitCode> {
         .time("save_ms", || result.write(&args.output))
         .with_context(|| args.output.display().to_string())?;
     if args.timings {
-        eprintln!("{}", timings.to_json());
+        eprintln!("{}", super::timings_json(&timings));
     }
     Ok(ExitCode::SUCCESS)
 }

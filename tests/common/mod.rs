@@ -6,7 +6,7 @@
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
-use edgegrad::npy::{read_npy, AnyArray};
+use edgegrad::io::npy::{read_npy, AnyArray};
 use ndarray::{ArrayD, Dimension};
 use serde::Deserialize;
 

@@ -5,15 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 
-use edgegrad::grid::{decode, luma_of, DecodeLimits, Luma};
-use edgegrad::io::{same_file, write_atomically};
-use edgegrad::pipeline::{Detection, Wanted};
-use edgegrad::render::{self, Depth, GrayPicture};
+use edgegrad::detect::{Detection, Wanted};
+use edgegrad::image::render::{self, Depth, GrayPicture};
+use edgegrad::image::{decode, luma_of, DecodeLimits, Luma};
+use edgegrad::io::atomic::{same_file, write_atomically};
 use edgegrad::timings::Timings;
 use image::codecs::png::PngEncoder;
 use image::{ExtendedColorType, ImageEncoder, RgbImage};
 
-use super::plan::{Have, Request, Work};
+use super::freshness::{Have, Request, Work};
 use super::scale::{letterbox, Picture};
 use super::state::{Levels, View};
 
@@ -257,8 +257,8 @@ fn free_name(input: &Path, view: View) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::freshness::FileId;
     use super::super::plain;
-    use super::super::plan::FileId;
     use super::*;
     use std::sync::mpsc;
 

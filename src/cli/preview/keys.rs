@@ -1,8 +1,8 @@
 //! The keys: which key means what, and what each command does to the [`State`].
 
-use edgegrad::edges::threshold::Threshold;
-use edgegrad::operators::Operator;
-use edgegrad::pipeline::DetectConfig;
+use edgegrad::detect::config::DetectConfig;
+use edgegrad::detect::derivatives::Operator;
+use edgegrad::detect::edges::threshold::Threshold;
 use minifb::Key;
 
 use super::state::{State, View};
@@ -207,7 +207,7 @@ impl State {
             if c.threshold == Threshold::Auto {
                 // Keep what the automatic level implied, so only the level changes.
                 c.thin = true;
-                c.sigma = c.sigma.or(Some(edgegrad::pipeline::AUTO_SIGMA));
+                c.sigma = c.sigma.or(Some(edgegrad::detect::config::AUTO_SIGMA));
             }
             let now = match c.threshold {
                 Threshold::Value(v) => v,
@@ -237,8 +237,8 @@ impl State {
 
 #[cfg(test)]
 mod tests {
+    use super::super::freshness::{Have, Work};
     use super::super::plain;
-    use super::super::plan::{Have, Work};
     use super::super::state::{Found, Levels};
     use super::*;
 

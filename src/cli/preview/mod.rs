@@ -1,14 +1,14 @@
 //! `edgegrad preview`: a live window to tune the detection and see the result as it changes.
 //!
 //! The modules split what is decided from what is drawn: [`state`] (file, view, parameters,
-//! title), [`keys`] (what each key does to the state), [`plan`] (what a new state needs:
+//! title), [`keys`] (what each key does to the state), [`freshness`] (what a new state needs:
 //! nothing, a rescale, a re-render, a pipeline run or a load) are plain code with unit tests;
 //! [`compute`] does that work on a [`worker`] thread, [`scale`] fits pictures to the window,
 //! [`watch`] notices changed files, and [`window`] moves key presses and pixels.
 
 mod compute;
+mod freshness;
 mod keys;
-mod plan;
 mod scale;
 mod state;
 mod watch;
@@ -135,9 +135,9 @@ fn images(path: &Path) -> Result<Vec<PathBuf>> {
 /// The configuration the unit tests of this module were written for: unsmoothed and
 /// unthinned, Otsu's threshold (the automatic default smooths and thins).
 #[cfg(test)]
-fn plain() -> edgegrad::pipeline::DetectConfig {
-    edgegrad::pipeline::DetectConfig {
-        threshold: edgegrad::edges::threshold::Threshold::Otsu,
+fn plain() -> edgegrad::detect::config::DetectConfig {
+    edgegrad::detect::config::DetectConfig {
+        threshold: edgegrad::detect::edges::threshold::Threshold::Otsu,
         ..Default::default()
     }
 }

@@ -4,11 +4,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use edgegrad::edges::threshold::Threshold;
-use edgegrad::operators::Operator;
-use edgegrad::pipeline::{DetectConfig, Pipeline, Wanted};
+use edgegrad::detect::derivatives::Operator;
+use edgegrad::detect::edges::threshold::Threshold;
+use edgegrad::detect::{DetectConfig, Pipeline, Wanted};
 
-use super::plan::{FileId, Request};
+use super::freshness::{FileId, Request};
 
 /// One of the seven pictures the window can show (keys `1` to `7`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! The window: checking that there is a display, opening the window (or saying clearly why it
 //! cannot be opened), and the loop that turns keys into requests for the worker and shows what
 //! comes back. Everything it decides is in [`State`], [`keys`](super::keys) and
-//! [`plan`](super::plan); this module only moves events and pixels.
+//! [`freshness`](super::freshness); this module only moves events and pixels.
 
 use std::ffi::OsString;
 use std::sync::mpsc::Sender;
@@ -12,8 +12,8 @@ use edgegrad::timings::Timings;
 use minifb::{KeyRepeat, ScaleMode, Window, WindowOptions};
 
 use super::compute::{Frame, Job, Outcome};
+use super::freshness::Work;
 use super::keys::{command, repeats, Effect, HELP};
-use super::plan::Work;
 use super::scale::BACKGROUND;
 use super::state::{Found, State};
 use super::watch::Watch;
@@ -194,7 +194,7 @@ pub fn take(
 /// One JSON line: the work done, each stage's milliseconds, and `total_ms` from the key press
 /// to the picture drawn in the window.
 fn timings_line(work: Work, t: &Timings) -> String {
-    let json = t.to_json();
+    let json = crate::cli::timings_json(t);
     let name = format!("{work:?}").to_lowercase();
     format!("{{\"work\":\"{name}\",{}", json.trim_start_matches('{'))
 }

@@ -1,0 +1,313 @@
+//! `edgegrad batch`: the detection pipeline over a whole folder tree, in parallel, resumable,
+//! shardable across a cluster, with a progress bar, a summary and a JSON report.
+
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use edgegrad::batch::plan::FolderPlan;
+use edgegrad::batch::runner::{run_plan, FileRecord, Processed, RunOptions, Status};
+use edgegrad::batch::shard::{ShardError, ShardSpec};
+use edgegrad::detect::{Pipeline, Wanted};
+use edgegrad::image::encode::encode_png;
+use edgegrad::image::render::Depth;
+use edgegrad::image::{decode, luma_of, DecodeLimits, LoadError};
+use edgegrad::io::atomic::write_atomically;
+use edgegrad::timings::Timings;
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
+use serde_json::{json, Value};
+
+mod report;
+
+use report::{Report, Totals};
+
+use super::detect::{output_picture, DetectOptions, OutputKind};
+use super::UsageError;
+
+/// Edge maps for every image in a folder tree, in parallel.
+///
+/// Every image under IN_DIR (recursively; by extension, any case) goes through the detect
+/// pipeline with the options below; IN_DIR/REL/NAME is written as OUT_DIR/REL/NAME.png (the
+/// input's file name with .png appended, so a.jpg and a.png never collide). A file that fails
+/// is reported and the others go on. Exit code: 0 if every file succeeded, 1 if any failed,
+/// 2 for bad usage.
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct BatchArgs {
+    /// The folder of input images, walked recursively (links followed).
+    in_dir: PathBuf,
+
+    /// The folder for the results (created if needed). It may lie inside IN_DIR (it is then
+    /// not read as input) but may not be IN_DIR or contain it.
+    out_dir: PathBuf,
+
+    #[command(flatten)]
+    detect: DetectOptions,
+
+    /// Write a JSON report of every file (status, error, size, edge fraction, times), the
+    /// options and the totals to this file.
+    #[arg(long, value_name = "R.json")]
+    report: Option<PathBuf>,
+
+    /// Resume: leave files whose output already exists alone. (Temporary files that a killed
+    /// run left for this run's outputs are always removed.)
+    #[arg(long)]
+    skip_existing: bool,
+
+    /// Process only shard K of N (K from 0): the files whose relative path hashes to K. `auto`
+    /// takes K and N from a Slurm job array (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN,
+    /// SLURM_ARRAY_TASK_COUNT).
+    #[arg(long, value_name = "K/N|auto", value_parser = parse_shard)]
+    shard: Option<ShardSpec>,
+
+    /// Worker threads, and the most images in memory at once. [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    jobs: Option<u32>,
+
+    /// No progress bar and no summary line (errors are still printed).
+    #[arg(long, short = 'q')]
+    quiet: bool,
+
+    /// Print the time of each stage summed over all files as one JSON object, the last line
+    /// on stderr.
+    #[arg(long)]
+    timings: bool,
+}
+
+fn parse_shard(s: &str) -> Result<ShardSpec, String> {
+    s.parse().map_err(|e: ShardError| e.to_string())
+}
+
+/// Runs `edgegrad batch`.
+pub fn batch(args: BatchArgs) -> Result<ExitCode> {
+    let shard = args
+        .shard
+        .map(|spec| spec.resolve(|name| std::env::var(name).ok()))
+        .transpose()
+        .map_err(|e| UsageError(e.to_string()))?;
+    let work = FileWork::new(&args.detect)?;
+    let plan =
+        FolderPlan::new(&args.in_dir, &args.out_dir).map_err(|e| UsageError(e.to_string()))?;
+    let plan = match shard {
+        Some(shard) => plan.shard(shard),
+        None => plan,
+    };
+    if let Some(path) = &args.report {
+        check_report_path(path, &plan)?;
+    }
+    let jobs = args.jobs.map_or_else(default_jobs, |j| j as usize);
+    let options = RunOptions {
+        jobs,
+        skip_existing: args.skip_existing,
+    };
+
+    let bar = progress_bar(plan.jobs.len() + plan.unreadable.len(), args.quiet);
+    let outcome = run_plan(
+        &plan,
+        &options,
+        |input: &Path, output: &Path| work.process(input, output),
+        |record: &FileRecord| {
+            if record.status == Status::Failed {
+                let error = record.error.as_deref().unwrap_or("failed");
+                bar.suspend(|| {
+                    eprintln!("edgegrad: error: {}: {error}", record.input.display());
+                });
+            }
+            bar.inc(1);
+        },
+    )?;
+    bar.finish_and_clear();
+
+    let totals = Totals::new(&outcome);
+    if let Some(path) = &args.report {
+        let report = Report {
+            in_dir: &plan.in_dir,
+            out_dir: &plan.out_dir,
+            shard,
+            options: describe(&args, jobs),
+            outcome: &outcome,
+        };
+        report
+            .write(path)
+            .with_context(|| format!("cannot write the report {}", path.display()))?;
+    }
+    if !args.quiet {
+        eprintln!("edgegrad batch: {}", totals.summary());
+    }
+    if args.timings {
+        eprintln!("{}", totals.timings_json());
+    }
+    Ok(if totals.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Refuses, before any work, a report that could not be written or would replace an input.
+fn check_report_path(path: &Path, plan: &FolderPlan) -> Result<(), UsageError> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(UsageError(format!(
+            "--report {}: the folder {} does not exist",
+            path.display(),
+            folder.display()
+        )));
+    }
+    if let Ok(resolved) = std::fs::canonicalize(path) {
+        if plan.jobs.iter().any(|j| plan.input_path(j) == resolved) {
+            return Err(UsageError(format!(
+                "--report {}: refusing to write over an input image",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Every core the process may use.
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// A progress bar on stderr when it is a terminal and not `quiet`; a hidden one otherwise.
+fn progress_bar(len: usize, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    let style = ProgressStyle::with_template(
+        "{bar:30.cyan/blue} {pos}/{len} files  {rate}  {elapsed} elapsed, ETA {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .with_key(
+        "rate",
+        |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.1} images/s", state.per_sec());
+        },
+    );
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// What is done to each file: the detect pipeline and the picture `--output` names.
+struct FileWork {
+    pipeline: Pipeline,
+    limits: DecodeLimits,
+    kind: OutputKind,
+    depth: Depth,
+    wanted: Wanted,
+}
+
+impl FileWork {
+    fn new(options: &DetectOptions) -> Result<FileWork, UsageError> {
+        let kind = options.output;
+        let wanted = match kind {
+            OutputKind::Edges | OutputKind::Overlay => Wanted::edges(),
+            OutputKind::Magnitude => Wanted {
+                magnitude: true,
+                ..Wanted::default()
+            },
+            OutputKind::Direction => Wanted {
+                magnitude: true,
+                direction: true,
+                ..Wanted::default()
+            },
+            OutputKind::Dx => Wanted {
+                dx: true,
+                ..Wanted::default()
+            },
+            OutputKind::Dy => Wanted {
+                dy: true,
+                ..Wanted::default()
+            },
+        };
+        Ok(FileWork {
+            pipeline: options.pipeline()?,
+            limits: options.limits(),
+            kind,
+            depth: options.depth()?,
+            wanted,
+        })
+    }
+
+    /// Decodes `input`, runs the pipeline and writes the picture to `output` (atomically). The
+    /// error names the cause; the caller knows the file.
+    fn process(&self, input: &Path, output: &Path) -> Result<Processed> {
+        let mut timings = Timings::new();
+        let img = timings
+            .time("decode_ms", || decode(input, &self.limits))
+            .map_err(load_error)?;
+        let photo = (self.kind == OutputKind::Overlay).then(|| img.to_rgb8());
+        let luma = timings.time("decode_ms", || luma_of(img));
+        let (height, width) = luma.dim();
+        let mut detection = self.pipeline.run(luma.view(), &self.wanted, &mut timings);
+        drop(luma);
+        let edge_fraction = detection.edges.as_ref().map(|e| {
+            let edges = e.iter().filter(|&&v| v != 0).count();
+            edges as f64 / e.len().max(1) as f64
+        });
+        let missing =
+            || anyhow::anyhow!("the pipeline did not compute the {} map", self.kind.name());
+        let picture = timings
+            .time("render_ms", || {
+                output_picture(self.kind, &mut detection, photo.as_ref(), self.depth)
+            })
+            .ok_or_else(missing)?;
+        timings
+            .time("encode_ms", || {
+                write_atomically(output, |w| {
+                    encode_png(&picture, w).map_err(io::Error::other)
+                })
+            })
+            .context("cannot write the output")?;
+        Ok(Processed {
+            width,
+            height,
+            edge_fraction,
+            threshold: detection
+                .threshold
+                .is_finite()
+                .then_some(f64::from(detection.threshold)),
+            stages: timings.stages().to_vec(),
+        })
+    }
+}
+
+/// A load error with the hint `detect` gives for oversize images.
+fn load_error(e: LoadError) -> anyhow::Error {
+    match e {
+        LoadError::TooLarge { .. } => anyhow::anyhow!("{e} (raise --max-pixels to allow it)"),
+        e => e.into(),
+    }
+}
+
+/// The options of a run, for the report.
+fn describe(args: &BatchArgs, jobs: usize) -> Value {
+    let d = &args.detect;
+    let operator = d
+        .operator
+        .to_possible_value()
+        .map(|v| v.get_name().to_string());
+    json!({
+        "operator": operator,
+        "edge_order": d.edge_order,
+        "sigma": d.sigma,
+        "threshold": d.threshold,
+        "hysteresis": d.hysteresis,
+        "thin": d.thin,
+        "canny": d.canny,
+        "output": d.output.name(),
+        "depth": d.depth,
+        "max_pixels": d.max_pixels,
+        "jobs": jobs,
+        "skip_existing": args.skip_existing,
+    })
+}

@@ -1,0 +1,381 @@
+//! What a batch run tells its user: the totals, the one-line summary and the JSON report.
+//!
+//! The report (`--report R.json`) is one JSON object:
+//! `{"in_dir", "out_dir", "shard": {"index", "count"} | null, "options": {...},
+//! "files": [{"input", "output", "status", "error", "width", "height", "edge_fraction",
+//! "threshold", "milliseconds", "timings": {"decode_ms", ...}}], "totals": {...}}`.
+//! Paths in `files` are relative to `in_dir` / `out_dir` with `/` separators; `output` is `null`
+//! when nothing was written; fields that do not apply to a file are left out.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+
+use serde_json::{json, Map, Value};
+
+use edgegrad::batch::runner::{FileRecord, Outcome, Status};
+use edgegrad::batch::shard::Shard;
+
+/// The counts and times of a run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Totals {
+    /// Files in the run (this shard's).
+    pub files: usize,
+    /// Processed and written.
+    pub ok: usize,
+    /// Left alone because their output existed.
+    pub skipped: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Stale temporary files of interrupted runs removed.
+    pub removed_temporaries: usize,
+    /// Wall-clock seconds of the run.
+    pub seconds: f64,
+    /// Processed images per wall-clock second.
+    pub images_per_second: f64,
+    /// Milliseconds per stage summed over the processed files (all workers together).
+    pub timings: BTreeMap<&'static str, f64>,
+}
+
+impl Totals {
+    /// The totals of `outcome`.
+    pub fn new(outcome: &Outcome) -> Totals {
+        let mut timings = BTreeMap::new();
+        for processed in outcome.records.iter().filter_map(|r| r.processed.as_ref()) {
+            for &(stage, ms) in &processed.stages {
+                *timings.entry(stage).or_insert(0.0) += ms;
+            }
+        }
+        timings.values_mut().for_each(|ms| *ms = round3(*ms));
+        let seconds = outcome.elapsed.as_secs_f64();
+        let ok = outcome.count(Status::Ok);
+        Totals {
+            files: outcome.records.len(),
+            ok,
+            skipped: outcome.count(Status::Skipped),
+            failed: outcome.count(Status::Failed),
+            removed_temporaries: outcome.removed_temporaries,
+            seconds: round3(seconds),
+            images_per_second: if seconds > 0.0 {
+                round3(ok as f64 / seconds)
+            } else {
+                0.0
+            },
+            timings,
+        }
+    }
+
+    /// One line for people: counts, time, rate, and the time per stage summed over workers.
+    pub fn summary(&self) -> String {
+        let mut line = format!(
+            "{} done, {} skipped, {} failed in {:.2} s ({:.1} images/s)",
+            self.ok, self.skipped, self.failed, self.seconds, self.images_per_second
+        );
+        if self.removed_temporaries > 0 {
+            line += &format!(
+                "; removed {} stale temporary files",
+                self.removed_temporaries
+            );
+        }
+        if !self.timings.is_empty() {
+            let stages: Vec<String> = self
+                .timings
+                .iter()
+                .map(|(stage, ms)| format!("{} {:.2} s", stage.trim_end_matches("_ms"), ms / 1e3))
+                .collect();
+            line += &format!("; summed over workers: {}", stages.join(", "));
+        }
+        line
+    }
+
+    /// The stage totals as a `--timings` line: every stage summed over files, then `total_ms`,
+    /// the run's wall-clock time.
+    pub fn timings_json(&self) -> String {
+        let mut map: Map<String, Value> = self
+            .timings
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        map.insert("total_ms".into(), json!(round3(self.seconds * 1e3)));
+        Value::Object(map).to_string()
+    }
+}
+
+/// A run's report: where, which shard, with which options, every file, the totals.
+#[derive(Debug, Clone)]
+pub struct Report<'a> {
+    /// The input folder.
+    pub in_dir: &'a Path,
+    /// The output folder.
+    pub out_dir: &'a Path,
+    /// The shard run, if the run was sharded.
+    pub shard: Option<Shard>,
+    /// The processing options, as the front-end describes them.
+    pub options: Value,
+    /// What happened.
+    pub outcome: &'a Outcome,
+}
+
+impl Report<'_> {
+    /// Writes the report (pretty-printed, fields in the documented order) to `path` atomically.
+    pub fn write(&self, path: &Path) -> io::Result<()> {
+        let document = self.document();
+        edgegrad::io::atomic::write_atomically(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, &document)?;
+            w.write_all(b"\n")
+        })
+    }
+
+    fn document(&self) -> Document<'_> {
+        Document {
+            in_dir: self.in_dir.to_string_lossy().into_owned(),
+            out_dir: self.out_dir.to_string_lossy().into_owned(),
+            shard: self.shard.map(|s| ShardEntry {
+                index: s.index(),
+                count: s.count(),
+            }),
+            options: &self.options,
+            files: self.outcome.records.iter().map(FileEntry::new).collect(),
+            totals: Totals::new(self.outcome),
+        }
+    }
+}
+
+/// The report's layout.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    in_dir: String,
+    out_dir: String,
+    shard: Option<ShardEntry>,
+    options: &'a Value,
+    files: Vec<FileEntry<'a>>,
+    totals: Totals,
+}
+
+/// The shard of a sharded run.
+#[derive(serde::Serialize)]
+struct ShardEntry {
+    index: usize,
+    count: usize,
+}
+
+/// One file's entry in the report; fields that do not apply are left out.
+#[derive(serde::Serialize)]
+struct FileEntry<'a> {
+    input: String,
+    output: Option<String>,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    width: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    height: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edge_fraction: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    threshold: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    milliseconds: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "stage_map")]
+    timings: Option<Vec<(&'static str, f64)>>,
+}
+
+impl<'a> FileEntry<'a> {
+    fn new(record: &'a FileRecord) -> FileEntry<'a> {
+        let p = record.processed.as_ref();
+        FileEntry {
+            input: slash_path(&record.input),
+            output: record.output.as_deref().map(slash_path),
+            status: record.status.name(),
+            error: record.error.as_deref(),
+            width: p.map(|p| p.width),
+            height: p.map(|p| p.height),
+            edge_fraction: p.and_then(|p| p.edge_fraction),
+            threshold: p.and_then(|p| p.threshold),
+            milliseconds: record.milliseconds.map(round3),
+            timings: p.map(|p| p.stages.iter().map(|&(k, v)| (k, round3(v))).collect()),
+        }
+    }
+}
+
+/// Stage times as a JSON object, in the order the stages ran.
+fn stage_map<S: serde::Serializer>(
+    stages: &Option<Vec<(&'static str, f64)>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let stages = stages.as_deref().unwrap_or_default();
+    serializer.collect_map(stages.iter().map(|(k, v)| (k, v)))
+}
+
+/// A relative path with `/` between components, whatever the platform.
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use edgegrad::batch::runner::Processed;
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    fn record(input: &str, status: Status, stages: &[(&'static str, f64)]) -> FileRecord {
+        FileRecord {
+            input: PathBuf::from(input),
+            output: (status != Status::Failed).then(|| PathBuf::from(format!("{input}.png"))),
+            status,
+            error: (status == Status::Failed).then(|| "corrupt".to_string()),
+            processed: (status == Status::Ok).then(|| Processed {
+                width: 4,
+                height: 2,
+                edge_fraction: Some(0.25),
+                threshold: Some(0.1),
+                stages: stages.to_vec(),
+            }),
+            milliseconds: (status == Status::Ok).then_some(12.0),
+        }
+    }
+
+    fn outcome() -> Outcome {
+        Outcome {
+            records: vec![
+                record(
+                    "a.png",
+                    Status::Ok,
+                    &[
+                        ("decode_ms", 10.0),
+                        ("histogram_ms", 0.5),
+                        ("encode_ms", 2.5),
+                    ],
+                ),
+                record(
+                    "b.png",
+                    Status::Ok,
+                    &[("decode_ms", 30.0), ("edges_ms", 1.0)],
+                ),
+                record("c.png", Status::Skipped, &[]),
+                record("d/e.png", Status::Failed, &[]),
+            ],
+            removed_temporaries: 3,
+            elapsed: Duration::from_millis(500),
+        }
+    }
+
+    #[test]
+    fn totals_count_statuses_and_sum_stages_over_processed_files() {
+        let t = Totals::new(&outcome());
+        assert_eq!((t.files, t.ok, t.skipped, t.failed), (4, 2, 1, 1));
+        assert_eq!(t.removed_temporaries, 3);
+        assert_eq!(t.images_per_second, 4.0);
+        let stages: Vec<(&str, f64)> = t.timings.iter().map(|(k, v)| (*k, *v)).collect();
+        assert_eq!(
+            stages,
+            [
+                ("decode_ms", 40.0),
+                ("edges_ms", 1.0),
+                ("encode_ms", 2.5),
+                ("histogram_ms", 0.5)
+            ]
+        );
+        assert_eq!(
+            t.summary(),
+            "2 done, 1 skipped, 1 failed in 0.50 s (4.0 images/s); removed 3 stale temporary \
+             files; summed over workers: decode 0.04 s, edges 0.00 s, encode 0.00 s, histogram 0.00 s"
+        );
+        let json: Value = serde_json::from_str(&t.timings_json()).unwrap();
+        assert_eq!(
+            json,
+            json!({"decode_ms": 40.0, "edges_ms": 1.0, "encode_ms": 2.5, "histogram_ms": 0.5, "total_ms": 500.0})
+        );
+    }
+
+    #[test]
+    fn the_written_report_has_every_file_in_order_with_only_the_fields_that_apply() {
+        let outcome = outcome();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.json");
+        let report = Report {
+            in_dir: Path::new("/data/in"),
+            out_dir: Path::new("/data/out"),
+            shard: Some(Shard::new(1, 4).unwrap()),
+            options: json!({"threshold": "auto"}),
+            outcome: &outcome,
+        };
+        report.write(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let json: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json, serde_json::to_value(report.document()).unwrap());
+        assert!(text.find("\"in_dir\"").unwrap() < text.find("\"files\"").unwrap());
+        assert!(text.find("\"files\"").unwrap() < text.find("\"totals\"").unwrap());
+        assert_eq!(json["shard"], json!({"index": 1, "count": 4}));
+        assert_eq!(json["options"]["threshold"], "auto");
+        let files = json["files"].as_array().unwrap();
+        assert_eq!(
+            files[0],
+            json!({"input": "a.png", "output": "a.png.png", "status": "ok", "width": 4,
+                   "height": 2, "edge_fraction": 0.25, "threshold": 0.1, "milliseconds": 12.0,
+                   "timings": {"decode_ms": 10.0, "histogram_ms": 0.5, "encode_ms": 2.5}})
+        );
+        assert_eq!(
+            files[2],
+            json!({"input": "c.png", "output": "c.png.png", "status": "skipped"})
+        );
+        assert_eq!(
+            files[3],
+            json!({"input": "d/e.png", "output": null, "status": "failed", "error": "corrupt"})
+        );
+        let entry = &text[text.find("\"a.png\"").unwrap()..];
+        // The stages in the order they ran, not alphabetical.
+        assert!(entry.find("histogram_ms").unwrap() < entry.find("encode_ms").unwrap());
+    }
+
+    #[test]
+    fn an_empty_run_sums_to_zero() {
+        let outcome = Outcome {
+            records: vec![],
+            removed_temporaries: 0,
+            elapsed: Duration::from_secs(2),
+        };
+        let totals = Totals::new(&outcome);
+        assert_eq!(totals.files, 0);
+        assert!(totals
+            .summary()
+            .starts_with("0 done, 0 skipped, 0 failed in 2.00 s"));
+    }
+
+    #[test]
+    fn a_failed_file_has_no_output_and_counts_as_failed() {
+        let outcome = Outcome {
+            records: vec![FileRecord {
+                input: PathBuf::from("a/b.jpg"),
+                output: None,
+                status: Status::Failed,
+                error: Some("truncated".into()),
+                processed: None,
+                milliseconds: None,
+            }],
+            removed_temporaries: 0,
+            elapsed: Duration::from_millis(5),
+        };
+        let report = Report {
+            in_dir: Path::new("in"),
+            out_dir: Path::new("out"),
+            shard: None,
+            options: json!({}),
+            outcome: &outcome,
+        };
+        let json = serde_json::to_value(report.document()).unwrap();
+        assert_eq!(json["files"][0]["input"], "a/b.jpg");
+        assert_eq!(json["files"][0]["output"], Value::Null);
+        assert_eq!(json["files"][0]["status"], "failed");
+        assert_eq!(json["totals"]["failed"], 1);
+    }
+}

@@ -1,0 +1,189 @@
+//! The detection pipeline: a validated configuration ([`DetectConfig::build`](super::DetectConfig::build) → [`Pipeline`])
+//! and [`Pipeline::run`], which turns an image's luma into the outputs a front-end wants.
+//!
+//! `detect`, `batch` and `preview` all call [`Pipeline::run`]. When only the edge map is wanted
+//! it runs the fused path: bands of rows in parallel, each converting, smoothing and
+//! differentiating only its own rows plus a few halo rows, and writing only the `u8` edge map; an
+//! automatic or percentile threshold adds one histogram pass before it (two for an exact
+//! percentile). When a map (magnitude, direction, dx, dy) is wanted too, the maps are made in
+//! full and the edges computed from them with the same row kernels, so the two paths give the
+//! same edges bit for bit.
+//!
+//! ```
+//! use edgegrad::{DetectConfig, LumaView, Timings, Wanted};
+//! let img = ndarray::Array2::from_shape_fn((8, 8), |(_, x)| if x < 4 { 0u8 } else { 255 });
+//! let pipeline = DetectConfig::default().build().unwrap();
+//! let d = pipeline.run(LumaView::U8(img.view()), &Wanted::edges(), &mut Timings::new());
+//! let edges = d.edges.unwrap();
+//! // Smoothed (sigma 1) and thinned: one pixel on the step.
+//! assert_eq!(edges.row(0).to_vec(), vec![0, 0, 0, 255, 0, 0, 0, 0]);
+//! assert!(0.0 < d.threshold && d.threshold < 0.3);
+//! ```
+
+mod fused;
+mod maps;
+
+use ndarray::Array2;
+
+use super::derivatives::Derivatives;
+use super::edges::auto::AutoRule;
+use super::edges::threshold::Exact;
+use crate::image::LumaView;
+use crate::timings::Timings;
+
+/// How edges are decided from the magnitude.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Decision {
+    /// Magnitude above a level computed exactly (value, Otsu, percentile).
+    Exact(Exact),
+    /// Magnitude above the automatic level ([`AutoRule::single`]).
+    Auto,
+    /// Hysteresis with given levels, or the automatic ones (`None`, [`AutoRule::canny`]).
+    Hysteresis(Option<(f32, f32)>),
+}
+
+/// A validated configuration, ready to run on any number of images.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pipeline {
+    derivatives: Derivatives,
+    rule: Decision,
+    thin: bool,
+    /// The peak magnitude the derivatives give a sharp black-to-white step.
+    step: f32,
+}
+
+/// The outputs a front-end wants from [`Pipeline::run`].
+///
+/// ```
+/// use edgegrad::detect::pipeline::Wanted;
+/// let w = Wanted { dx: true, ..Wanted::edges() };
+/// assert!(w.edges && w.dx && !w.magnitude);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Wanted {
+    /// The edge map.
+    pub edges: bool,
+    /// The gradient magnitude.
+    pub magnitude: bool,
+    /// The gradient direction.
+    pub direction: bool,
+    /// The derivative along x (axis 1).
+    pub dx: bool,
+    /// The derivative along y (axis 0).
+    pub dy: bool,
+}
+
+impl Wanted {
+    /// The edge map only (the fused path).
+    pub fn edges() -> Self {
+        Wanted {
+            edges: true,
+            ..Wanted::default()
+        }
+    }
+
+    /// Everything.
+    pub fn all() -> Self {
+        Wanted {
+            edges: true,
+            magnitude: true,
+            direction: true,
+            dx: true,
+            dy: true,
+        }
+    }
+
+    fn any_map(&self) -> bool {
+        self.magnitude || self.direction || self.dx || self.dy
+    }
+}
+
+/// What [`Pipeline::run`] computed: the wanted outputs, each the input's size.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Detection {
+    /// `255` at edge pixels, `0` elsewhere.
+    pub edges: Option<Array2<u8>>,
+    /// `sqrt(dx² + dy²)`.
+    pub magnitude: Option<Array2<f32>>,
+    /// `atan2(dy, dx)` in radians (`y` pointing down).
+    pub direction: Option<Array2<f32>>,
+    /// `d/dx` (along axis 1).
+    pub dx: Option<Array2<f32>>,
+    /// `d/dy` (along axis 0).
+    pub dy: Option<Array2<f32>>,
+    /// The magnitude level used: edges are above it (with hysteresis: the high level). NaN when
+    /// edges were not wanted.
+    pub threshold: f32,
+    /// The `(low, high)` hysteresis levels used, when hysteresis was used.
+    pub hysteresis: Option<(f32, f32)>,
+}
+
+impl Pipeline {
+    /// A pipeline of checked parts.
+    pub(super) fn new(derivatives: Derivatives, rule: Decision, thin: bool) -> Self {
+        let step = derivatives.step_response();
+        Pipeline {
+            derivatives,
+            rule,
+            thin,
+            step,
+        }
+    }
+
+    /// Everything `wanted`, computed with the fewest passes: edges only runs the fused banded
+    /// path, without any full-size float plane.
+    pub fn run(&self, luma: LumaView<'_>, wanted: &Wanted, timings: &mut Timings) -> Detection {
+        if wanted.any_map() {
+            maps::run(self, luma, wanted, timings)
+        } else if wanted.edges {
+            fused::run(self, luma, timings)
+        } else {
+            Detection {
+                threshold: f32::NAN,
+                ..Detection::default()
+            }
+        }
+    }
+
+    /// The derivative operator with its smoothing.
+    pub fn derivatives(&self) -> &Derivatives {
+        &self.derivatives
+    }
+
+    /// The automatic rule of this pipeline's edge rule, if it has one.
+    fn auto_rule(&self) -> Option<AutoRule> {
+        match self.rule {
+            Decision::Auto => Some(AutoRule::single(self.step)),
+            Decision::Hysteresis(None) => Some(AutoRule::canny(self.step)),
+            _ => None,
+        }
+    }
+}
+
+/// The top of the magnitude range of an image, for [`LevelCodes`](crate::detect::edges::hysteresis::LevelCodes):
+/// 4 for 8- and 16-bit images (magnitudes are below `2 √2`), `8 max|v|` for float images.
+pub(crate) fn magnitude_top(luma: &LumaView<'_>) -> f32 {
+    use ndarray::parallel::prelude::*;
+    match luma {
+        LumaView::F32(a) => {
+            let max = a
+                .axis_iter(ndarray::Axis(0))
+                .into_par_iter()
+                .map(|row| {
+                    row.iter()
+                        .filter(|v| v.is_finite())
+                        .fold(0.0f32, |m, v| m.max(v.abs()))
+                })
+                .reduce(|| 0.0, f32::max);
+            (8.0 * max).max(4.0)
+        }
+        _ => 4.0,
+    }
+}
+
+/// Rows per band: enough bands to keep every thread busy, few enough that halos stay cheap.
+/// Results do not depend on it.
+pub(crate) fn band_rows(rows: usize, _cols: usize) -> usize {
+    let threads = rayon::current_num_threads().max(1);
+    rows.div_ceil(threads * 8).clamp(8, 64)
+}

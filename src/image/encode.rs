@@ -1,0 +1,214 @@
+//! Writing results to files, chosen by extension, always atomically (a temporary file in the
+//! target folder renamed over the target when complete, see [`crate::io::atomic::write_atomically`]).
+//!
+//! - Pictures ([`write_picture`]): `.png` with a fast encoder (the usual case), or any other
+//!   format the `image` crate writes (`.tif`, `.bmp`, `.jpg`, `.webp`, `.pgm`, ...).
+//! - Raw float arrays ([`write_raw`]): `.npy` as float32, `.tif`/`.tiff` as 32-bit float gray.
+
+use std::io::{self, Cursor, Write};
+use std::path::Path;
+
+use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::{DynamicImage, ImageError, ImageFormat};
+use ndarray::ArrayView2;
+
+use crate::image::render::{Depth, GrayPicture};
+use crate::io::atomic::write_atomically;
+use crate::io::npy::{write_npy, NpyError};
+
+/// Why a result could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The extension names no format a picture can be written in.
+    #[error("cannot tell the picture format from the extension of {0:?} (use .png, .tif, .bmp, .jpg, .webp, .pgm, ...)")]
+    PictureExtension(String),
+    /// The format cannot hold 16-bit gray.
+    #[error("{0} cannot hold 16-bit gray: use .png or .tif for --depth 16")]
+    NoSixteenBit(String),
+    /// The extension names no raw array format.
+    #[error(
+        "cannot tell the array format from the extension of {0:?} (use .npy, .tif, .tiff or .png)"
+    )]
+    RawExtension(String),
+    /// Encoding or writing failed.
+    #[error("cannot write: {0}")]
+    Io(#[from] io::Error),
+    /// Writing the .npy file failed.
+    #[error(transparent)]
+    Npy(#[from] NpyError),
+}
+
+/// The file format of a picture, from its path's extension (case-insensitive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PictureFormat(ImageFormat);
+
+impl PictureFormat {
+    /// The format for `path`, checked to be writable and, for `Depth::Sixteen`, to hold 16-bit
+    /// gray (PNG, TIFF, PNM).
+    ///
+    /// ```
+    /// use edgegrad::image::encode::PictureFormat;
+    /// use edgegrad::image::render::Depth;
+    /// use std::path::Path;
+    /// assert!(PictureFormat::from_path(Path::new("e.PNG"), Depth::Sixteen).is_ok());
+    /// assert!(PictureFormat::from_path(Path::new("e.jpg"), Depth::Eight).is_ok());
+    /// assert!(PictureFormat::from_path(Path::new("e.jpg"), Depth::Sixteen).is_err());
+    /// assert!(PictureFormat::from_path(Path::new("e.npy"), Depth::Eight).is_err());
+    /// ```
+    pub fn from_path(path: &Path, depth: Depth) -> Result<Self, OutputError> {
+        let format = ImageFormat::from_path(path)
+            .ok()
+            .filter(|f| f.writing_enabled())
+            .ok_or_else(|| OutputError::PictureExtension(path.display().to_string()))?;
+        let sixteen = matches!(
+            format,
+            ImageFormat::Png | ImageFormat::Tiff | ImageFormat::Pnm
+        );
+        if depth == Depth::Sixteen && !sixteen {
+            return Err(OutputError::NoSixteenBit(
+                format!("{format:?}").to_uppercase(),
+            ));
+        }
+        Ok(PictureFormat(format))
+    }
+}
+
+impl From<GrayPicture> for DynamicImage {
+    fn from(p: GrayPicture) -> Self {
+        match p {
+            GrayPicture::Eight(i) => DynamicImage::ImageLuma8(i),
+            GrayPicture::Sixteen(i) => DynamicImage::ImageLuma16(i),
+        }
+    }
+}
+
+/// PNG compression for pictures: fdeflate's fast mode. On edge masks (benches/encode.rs) it is
+/// about 10x quicker than the default level, for files 3-6x larger.
+const PNG_COMPRESSION: CompressionType = CompressionType::Fast;
+/// The PNG row filter: `Up` was the quickest or close to it at 1920x1080 and 4096x4096 on edge
+/// masks (20-25 % quicker than `Adaptive` in the last runs, for files 2 % larger; `NoFilter`
+/// was as quick or quicker at 4096x4096 but made files 10 % larger).
+const PNG_FILTER: FilterType = FilterType::Up;
+
+/// Encodes `img` as PNG into `w` with the fast settings used for every PNG written.
+///
+/// ```
+/// let img = image::DynamicImage::ImageLuma8(image::GrayImage::new(4, 4));
+/// let mut bytes = Vec::new();
+/// edgegrad::image::encode::encode_png(&img, &mut bytes)?;
+/// assert_eq!(&bytes[1..4], b"PNG");
+/// # Ok::<(), image::ImageError>(())
+/// ```
+pub fn encode_png(img: &DynamicImage, w: &mut dyn Write) -> Result<(), ImageError> {
+    img.write_with_encoder(PngEncoder::new_with_quality(w, PNG_COMPRESSION, PNG_FILTER))
+}
+
+/// Writes `img` to `path` atomically in `format`.
+///
+/// ```
+/// use edgegrad::image::encode::{write_picture, PictureFormat};
+/// # let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("e.png");
+/// let img = image::DynamicImage::ImageLuma8(image::GrayImage::new(3, 2));
+/// write_picture(&path, &img, PictureFormat::from_path(&path, Default::default())?)?;
+/// assert_eq!(image::open(&path)?.width(), 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_picture(
+    path: &Path,
+    img: &DynamicImage,
+    format: PictureFormat,
+) -> Result<(), OutputError> {
+    if format.0 == ImageFormat::Png {
+        write_atomically(path, |w| encode_png(img, w).map_err(io::Error::other))?;
+    } else {
+        let mut bytes = Cursor::new(Vec::new());
+        img.write_to(&mut bytes, format.0)
+            .map_err(io::Error::other)?;
+        write_atomically(path, |w| w.write_all(bytes.get_ref()))?;
+    }
+    Ok(())
+}
+
+/// The file format of a raw array (`--save-*`), from its path's extension (case-insensitive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawFormat {
+    /// `.npy`: float32, C order.
+    Npy,
+    /// `.tif` / `.tiff`: one 32-bit float gray channel.
+    Tiff,
+    /// `.png`: not raw values but the picture of the array.
+    Png,
+}
+
+impl RawFormat {
+    /// The format for `path`.
+    ///
+    /// ```
+    /// use edgegrad::image::encode::RawFormat;
+    /// use std::path::Path;
+    /// assert_eq!(RawFormat::from_path(Path::new("dx.npy")).unwrap(), RawFormat::Npy);
+    /// assert_eq!(RawFormat::from_path(Path::new("dx.TIFF")).unwrap(), RawFormat::Tiff);
+    /// assert!(RawFormat::from_path(Path::new("dx.csv")).is_err());
+    /// ```
+    pub fn from_path(path: &Path) -> Result<Self, OutputError> {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("npy") => Ok(RawFormat::Npy),
+            Some("tif" | "tiff") => Ok(RawFormat::Tiff),
+            Some("png") => Ok(RawFormat::Png),
+            _ => Err(OutputError::RawExtension(path.display().to_string())),
+        }
+    }
+}
+
+/// Writes the values of `a` to `path` atomically as float32 `.npy` or 32-bit float gray TIFF,
+/// by `path`'s extension. (`.png` is a picture: render it and use [`write_picture`].)
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("m.npy");
+/// let a = ndarray::array![[0.5f32, 1.5]];
+/// edgegrad::image::encode::write_raw(&path, a.view())?;
+/// let back = edgegrad::io::npy::read_npy(&path)?;
+/// assert_eq!(back.shape(), &[1, 2]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_raw(path: &Path, a: ArrayView2<'_, f32>) -> Result<(), OutputError> {
+    match RawFormat::from_path(path)? {
+        RawFormat::Npy => write_npy(path, &a)?,
+        RawFormat::Tiff => {
+            let bytes = float_tiff(a)?;
+            write_atomically(path, |w| w.write_all(&bytes))?;
+        }
+        RawFormat::Png => return Err(OutputError::RawExtension(path.display().to_string())),
+    }
+    Ok(())
+}
+
+/// `a` as an uncompressed 32-bit float gray TIFF in memory (the encoder needs to seek).
+fn float_tiff(a: ArrayView2<'_, f32>) -> io::Result<Vec<u8>> {
+    let (rows, cols) = a.dim();
+    let too_big = || io::Error::other("the array is too large for a TIFF image");
+    let (w, h) = (
+        u32::try_from(cols).map_err(|_| too_big())?,
+        u32::try_from(rows).map_err(|_| too_big())?,
+    );
+    let data = a.as_standard_layout();
+    let mut bytes = Cursor::new(Vec::with_capacity(rows * cols * 4 + 1024));
+    tiff::encoder::TiffEncoder::new(&mut bytes)
+        .and_then(|mut enc| {
+            enc.write_image::<tiff::encoder::colortype::Gray32Float>(
+                w,
+                h,
+                data.as_slice().expect("standard layout"),
+            )
+        })
+        .map_err(io::Error::other)?;
+    Ok(bytes.into_inner())
+}
+
+#[cfg(test)]
+mod tests;

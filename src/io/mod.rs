@@ -1,0 +1,4 @@
+//! Files: `.npy` arrays and writes that never leave half a file behind.
+
+pub mod atomic;
+pub mod npy;
