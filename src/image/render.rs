@@ -223,7 +223,8 @@ pub fn signed(d: ArrayView2<'_, f32>) -> RgbImage {
 }
 
 /// Edges in [`OVERLAY_EDGE_COLOUR`] over the photo dimmed to [`OVERLAY_DIMMING`] of its
-/// brightness. `photo` and `mask` must have the same size.
+/// brightness, at the photo's size. The mask is laid over the photo from the top-left corner;
+/// photo pixels it does not cover (if it is smaller) count as non-edges.
 ///
 /// ```
 /// let photo = image::RgbImage::from_pixel(2, 1, image::Rgb([200, 100, 0]));
@@ -232,21 +233,18 @@ pub fn signed(d: ArrayView2<'_, f32>) -> RgbImage {
 /// assert_eq!(pic.get_pixel(1, 0).0, [90, 45, 0]);
 /// ```
 pub fn overlay(photo: &RgbImage, mask: ArrayView2<'_, u8>) -> RgbImage {
-    let (rows, cols) = mask.dim();
-    assert_eq!(
-        (photo.height() as usize, photo.width() as usize),
-        (rows, cols),
-        "photo and edge mask have the same size"
-    );
     let mut out = photo.clone();
+    let cols = photo.width() as usize;
     if cols == 0 {
         return out;
     }
     out.par_chunks_mut(cols * 3)
-        .zip(mask.outer_iter().into_par_iter())
-        .for_each(|(dst, row)| {
-            for (px, &e) in dst.chunks_exact_mut(3).zip(row.iter()) {
-                if e != 0 {
+        .enumerate()
+        .for_each(|(y, dst)| {
+            let edges = (y < mask.nrows()).then(|| mask.row(y));
+            for (x, px) in dst.chunks_exact_mut(3).enumerate() {
+                let edge = edges.and_then(|row| row.get(x).copied()).unwrap_or(0) != 0;
+                if edge {
                     px.copy_from_slice(&OVERLAY_EDGE_COLOUR);
                 } else {
                     px.iter_mut()

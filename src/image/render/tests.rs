@@ -121,3 +121,18 @@ fn overlay_colours_edges_and_dims_the_rest() {
     assert_eq!(p.get_pixel(2, 0).0, [90, 0, 90]);
     assert_eq!(p.get_pixel(1, 1).0, [45, 23, 90]);
 }
+
+#[test]
+fn overlay_of_mismatched_sizes_keeps_the_photo_size_and_never_panics() {
+    let photo = RgbImage::from_pixel(3, 2, image::Rgb([100, 100, 100]));
+    let small = array![[255u8]];
+    let p = overlay(&photo, small.view());
+    assert_eq!(p.dimensions(), (3, 2));
+    assert_eq!(p.get_pixel(0, 0).0, OVERLAY_EDGE_COLOUR);
+    assert_eq!(p.get_pixel(2, 1).0, [45, 45, 45]);
+    let large = ndarray::Array2::from_elem((5, 7), 255u8);
+    let p = overlay(&photo, large.view());
+    assert!(p.pixels().all(|px| px.0 == OVERLAY_EDGE_COLOUR));
+    let empty = RgbImage::new(0, 0);
+    assert_eq!(overlay(&empty, large.view()).dimensions(), (0, 0));
+}
