@@ -2,8 +2,8 @@
 //!
 //! Integers wrap on overflow as numpy's do, booleans compare with `!=` as numpy's do, floats
 //! subtract. Mixing element types (numpy's promotion of `prepend`/`append` with the array) is
-//! the caller's business: [`promote`] gives numpy's result type and [`crate::io::npy::AnyArray`]
-//! converts.
+//! the caller's business: [`promote`] gives numpy's result type, to which the caller converts
+//! its arrays (the `.npy` reader's `AnyArray::to_dtype` does).
 //!
 //! ```
 //! use edgegrad::numeric::diff::{diff, DiffOptions};
