@@ -13,16 +13,19 @@
 //! An axis of one sample has derivative 0 along it; an axis of two samples uses first-order
 //! borders whatever `edge_order` says (numpy refuses both).
 //!
-//! The work is done row by row by [`GradientRows`], which keeps the few grid rows it needs in a
-//! ring, so a band of output rows costs its own rows plus two halo rows on each side.
+//! The work is done row by row by `GradientRows`, which reads its input through a `RowSource`
+//! and keeps the few grid rows it needs in row caches, so a band of output rows costs its own
+//! rows plus two halo rows on each side (plus the smoothing radius).
 
 use ndarray::Array2;
-use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::detect::edges::magnitude::magnitude_row;
+use crate::detect::simd::widest;
 use crate::detect::smoothing::{GaussianKernel, RowWeights, Smoother};
-use crate::image::plane::{with_plane, Plane, Sample};
+use crate::image::bands::{BandOutput, Bands};
+use crate::image::plane::{with_plane, RowSource, Sample};
+use crate::image::row_cache::RowCache;
 use crate::image::LumaView;
 use crate::numeric::gradient::{difference, edge, line, uniform, AxisStencil};
 
@@ -166,31 +169,30 @@ impl Derivatives {
         let (rows, cols) = luma.dim();
         let mut dx = Array2::<f32>::zeros((rows, cols));
         let mut dy = Array2::<f32>::zeros((rows, cols));
-        if rows == 0 || cols == 0 {
-            return (dx, dy);
-        }
-        let band = crate::detect::pipeline::band_rows(rows, cols);
         let dxs = dx.as_slice_mut().expect("fresh arrays are contiguous");
         let dys = dy.as_slice_mut().expect("fresh arrays are contiguous");
-        with_plane!(luma, |plane| {
-            let kernel = RowKernel::new(self, &plane);
-            dxs.par_chunks_mut(band * cols)
-                .zip(dys.par_chunks_mut(band * cols))
-                .enumerate()
-                .for_each_init(
-                    || GradientRows::new(&kernel, plane),
-                    |g, (b, (dx, dy))| {
-                        for (i, (dx, dy)) in dx
-                            .chunks_exact_mut(cols)
-                            .zip(dy.chunks_exact_mut(cols))
-                            .enumerate()
-                        {
-                            g.compute(b * band + i, dx, dy);
+        with_plane!(luma, |plane| self.compute_source(plane, dxs, dys));
+        (dx, dy)
+    }
+
+    /// Writes `dx` and `dy` of `source` (row-major, the source's size), bands in parallel.
+    fn compute_source<S: RowSource>(&self, source: S, dx: &mut [f32], dy: &mut [f32]) {
+        let kernel = RowKernel::new(self, &source);
+        let bands = Bands::new(source.rows(), source.cols());
+        bands.for_each(
+            (dx, dy),
+            || GradientRows::new(&kernel, &source),
+            |g, rows, part| {
+                widest(
+                    #[inline(always)]
+                    || {
+                        for (y, (dx, dy)) in rows.zip(part.into_rows(bands.cols())) {
+                            g.compute(y, dx, dy);
                         }
                     },
-                );
-        });
-        (dx, dy)
+                )
+            },
+        );
     }
 }
 
@@ -231,75 +233,45 @@ pub(crate) struct RowKernel {
 }
 
 impl RowKernel {
-    /// The constants for `d` applied to `plane`.
-    pub fn new<T: Sample>(d: &Derivatives, plane: &Plane<'_, T>) -> Self {
+    /// The constants for `d` applied to `source`.
+    pub fn new<S: RowSource>(d: &Derivatives, source: &S) -> Self {
         let order = |n: usize| if n < 3 { 1 } else { d.edge_order };
         RowKernel {
             across_weights: d.operator.across_weights(),
-            along: uniform(1.0f64, order(plane.cols)),
-            down: uniform(1.0f64, order(plane.rows)),
-            smooth: d.smoothing.as_ref().map(|k| k.row_weights(T::SCALE)),
+            along: uniform(1.0f64, order(source.cols())),
+            down: uniform(1.0f64, order(source.rows())),
+            smooth: d
+                .smoothing
+                .as_ref()
+                .map(|k| k.row_weights(S::Sample::SCALE)),
         }
     }
 }
 
-/// Five rows of a plane-sized image, cached by row index: any five consecutive rows fit.
-struct Ring {
-    data: Vec<f32>,
-    tags: [usize; 5],
-    cols: usize,
-}
+/// Rows of grid (and averaged) values a [`GradientRows`] keeps: any five consecutive rows.
+const CACHED_ROWS: usize = 5;
 
-impl Ring {
-    fn new(cols: usize) -> Self {
-        Ring {
-            data: vec![0.0; 5 * cols],
-            tags: [usize::MAX; 5],
-            cols,
-        }
-    }
-
-    #[inline(always)]
-    fn has(&self, k: usize) -> bool {
-        self.tags[k % 5] == k
-    }
-
-    #[inline(always)]
-    fn row(&self, k: usize) -> &[f32] {
-        debug_assert!(self.has(k));
-        let s = k % 5;
-        &self.data[s * self.cols..(s + 1) * self.cols]
-    }
-
-    /// The slot for row `k`, marked as holding it.
-    #[inline(always)]
-    fn slot(&mut self, k: usize) -> &mut [f32] {
-        let s = k % 5;
-        self.tags[s] = k;
-        &mut self.data[s * self.cols..(s + 1) * self.cols]
-    }
-}
-
-/// Computes `dx` and `dy` one row at a time (rows in increasing order are cheapest), keeping the
-/// grid rows (and their averages across for Sobel-like operators) it needs in rings.
-pub(crate) struct GradientRows<'k, 'p, T> {
+/// Computes `dx` and `dy` one row at a time (rows in increasing order are cheapest) from the
+/// rows of a source, keeping the grid rows (and their averages across for Sobel-like operators)
+/// it needs in row caches.
+pub(crate) struct GradientRows<'k, S> {
     kernel: &'k RowKernel,
-    plane: Plane<'p, T>,
-    grid: Ring,
-    averaged: Ring,
+    source: S,
+    grid: RowCache,
+    averaged: RowCache,
     smoother: Option<Smoother>,
     column: Vec<f32>,
 }
 
-impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
+impl<'k, S: RowSource> GradientRows<'k, S> {
     /// Buffers for one band worker.
-    pub fn new(kernel: &'k RowKernel, plane: Plane<'p, T>) -> Self {
-        let cols = plane.cols;
+    pub fn new(kernel: &'k RowKernel, source: S) -> Self {
+        let cols = source.cols();
         GradientRows {
             kernel,
-            plane,
-            grid: Ring::new(cols),
-            averaged: Ring::new(cols),
+            source,
+            grid: RowCache::new(CACHED_ROWS, cols),
+            averaged: RowCache::new(CACHED_ROWS, cols),
             smoother: kernel
                 .smooth
                 .as_ref()
@@ -308,7 +280,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
         }
     }
 
-    /// Makes sure grid row `k` is in the ring.
+    /// Makes sure grid row `k` is in its cache.
     #[inline(always)]
     fn grid_row(&mut self, k: usize) {
         if self.grid.has(k) {
@@ -316,16 +288,16 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
         }
         let out = self.grid.slot(k);
         match (&self.kernel.smooth, &mut self.smoother) {
-            (Some(w), Some(smoother)) => smoother.row(&self.plane, w, k, out),
+            (Some(w), Some(smoother)) => smoother.row(&self.source, w, k, out),
             _ => {
-                for (o, &v) in out.iter_mut().zip(self.plane.row(k)) {
+                for (o, &v) in out.iter_mut().zip(self.source.row(k)) {
                     *o = v.unit();
                 }
             }
         }
     }
 
-    /// Makes sure the horizontal average of grid row `k` is in its ring.
+    /// Makes sure the horizontal average of grid row `k` is in its cache.
     #[inline(always)]
     fn averaged_row(&mut self, k: usize, (side, centre): (f32, f32)) {
         if self.averaged.has(k) {
@@ -356,7 +328,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
     /// single-pass kernels below. `None` elsewhere.
     #[inline(always)]
     fn central_rows(&mut self, y: usize) -> Option<CentralRows<'_>> {
-        let (n, cols) = (self.plane.rows, self.plane.cols);
+        let (n, cols) = (self.source.rows(), self.source.cols());
         if self.kernel.across_weights.is_some() || y == 0 || y + 1 >= n || cols < 3 {
             return None;
         }
@@ -445,7 +417,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
     /// Writes row `y` of `dx` and `dy`.
     #[inline(always)]
     pub fn compute(&mut self, y: usize, dx: &mut [f32], dy: &mut [f32]) {
-        let n = self.plane.rows;
+        let n = self.source.rows();
         let rule = across(y, n);
         let (sources, count) = match rule {
             Across::Zero => ([0; 3], 0),
@@ -472,7 +444,7 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
             }
         }
         // dy: np.gradient down the rows, of grid rows or of their horizontal averages.
-        let ring = match self.kernel.across_weights {
+        let cache = match self.kernel.across_weights {
             None => {
                 for &k in sources {
                     self.grid_row(k);
@@ -489,13 +461,19 @@ impl<'k, 'p, T: Sample> GradientRows<'k, 'p, T> {
         let s = &self.kernel.down;
         match rule {
             Across::Zero => dy.fill(0.0),
-            Across::Interior(a, b) => difference(dy, ring.row(b), ring.row(a), INTERIOR_DIVISOR),
-            Across::First([a, b, c]) => {
-                edge(dy, [ring.row(a), ring.row(b), ring.row(c)], &s.first, true)
-            }
-            Across::Last([a, b, c]) => {
-                edge(dy, [ring.row(a), ring.row(b), ring.row(c)], &s.last, false)
-            }
+            Across::Interior(a, b) => difference(dy, cache.row(b), cache.row(a), INTERIOR_DIVISOR),
+            Across::First([a, b, c]) => edge(
+                dy,
+                [cache.row(a), cache.row(b), cache.row(c)],
+                &s.first,
+                true,
+            ),
+            Across::Last([a, b, c]) => edge(
+                dy,
+                [cache.row(a), cache.row(b), cache.row(c)],
+                &s.last,
+                false,
+            ),
         }
     }
 }

@@ -4,10 +4,11 @@
 //! `detect`, `batch` and `preview` all call [`Pipeline::run`]. When only the edge map is wanted
 //! it runs the fused path: bands of rows in parallel, each converting, smoothing and
 //! differentiating only its own rows plus a few halo rows, and writing only the `u8` edge map; an
-//! automatic or percentile threshold adds one histogram pass before it (two for an exact
+//! Otsu or percentile threshold adds one histogram pass before it (two for an exact
 //! percentile). When a map (magnitude, direction, dx, dy) is wanted too, the maps are made in
-//! full and the edges computed from them with the same row kernels, so the two paths give the
-//! same edges bit for bit.
+//! full and the edges decided from their rows by the same code (one dispatch on the edge rule,
+//! generic over where the derivative rows come from), so the two paths give the same edges bit
+//! for bit.
 //!
 //! ```
 //! use edgegrad::{DetectConfig, LumaView, Timings, Wanted};
@@ -20,6 +21,7 @@
 //! assert!(0.0 < d.threshold && d.threshold < 0.3);
 //! ```
 
+mod decide;
 mod fused;
 mod maps;
 
@@ -179,11 +181,4 @@ pub(crate) fn magnitude_top(luma: &LumaView<'_>) -> f32 {
         }
         _ => 4.0,
     }
-}
-
-/// Rows per band: enough bands to keep every thread busy, few enough that halos stay cheap.
-/// Results do not depend on it.
-pub(crate) fn band_rows(rows: usize, _cols: usize) -> usize {
-    let threads = rayon::current_num_threads().max(1);
-    rows.div_ceil(threads * 8).clamp(8, 64)
 }

@@ -8,10 +8,11 @@
 //! fused pipeline call the same row function, so they agree bit for bit.
 
 use ndarray::Array2;
-use rayon::prelude::*;
 use thiserror::Error;
 
-use crate::image::plane::{with_plane, Plane, Sample};
+use crate::image::bands::{BandOutput, Bands};
+use crate::image::plane::{with_plane, RowSource, Sample};
+use crate::image::row_cache::RowCache;
 use crate::image::LumaView;
 
 /// The largest accepted sigma (a kernel of 601 taps).
@@ -110,82 +111,58 @@ impl RowWeights {
     }
 }
 
-/// Smooths rows of one plane, keeping the raw input rows it has converted to `f32` in a ring of
-/// `2 radius + 1` rows, so each input row is converted once however many output rows use it
+/// Smooths rows of one source, keeping the raw input rows it has converted to `f32` in a cache
+/// of `2 radius + 1` rows, so each input row is converted once however many output rows use it
 /// (rows in increasing order are cheapest; bench stage/smooth_1.4).
 pub(crate) struct Smoother {
-    raw: Vec<f32>,
-    tags: Vec<usize>,
+    raw: RowCache,
     pad: Vec<f32>,
-    cols: usize,
 }
 
 impl Smoother {
     /// Buffers for rows of `cols` samples and weights of `radius`.
     pub fn new(cols: usize, radius: usize) -> Self {
-        let slots = 2 * radius + 1;
         Smoother {
-            raw: vec![0.0; slots * cols],
-            tags: vec![usize::MAX; slots],
+            raw: RowCache::new(2 * radius + 1, cols),
             pad: vec![0.0; cols + 2 * radius],
-            cols,
         }
     }
 
-    /// Makes sure input row `k` is in the ring, as raw `f32` values.
+    /// Makes sure input row `k` is in the cache, as raw `f32` values.
     #[inline(always)]
-    fn load<T: Sample>(&mut self, plane: &Plane<'_, T>, k: usize) {
-        let slot = k % self.tags.len();
-        if self.tags[slot] != k {
-            let cols = self.cols;
-            for (o, &v) in self.raw[slot * cols..(slot + 1) * cols]
-                .iter_mut()
-                .zip(plane.row(k))
-            {
+    fn load<S: RowSource>(&mut self, source: &S, k: usize) {
+        if !self.raw.has(k) {
+            for (o, &v) in self.raw.slot(k).iter_mut().zip(source.row(k)) {
                 *o = v.raw();
             }
-            self.tags[slot] = k;
         }
     }
 
+    /// Writes row `y` of the smoothed grid of `source` into `out` (`cols` long), with the
+    /// weights for the source's sample type (whose radius must be the one given to
+    /// [`Smoother::new`]).
     #[inline(always)]
-    fn raw_row(&self, k: usize) -> &[f32] {
-        let slot = k % self.tags.len();
-        &self.raw[slot * self.cols..(slot + 1) * self.cols]
-    }
-
-    /// Writes row `y` of the smoothed grid of `plane` into `out` (`cols` long), with the weights
-    /// for the plane's sample type (whose radius must be the one given to [`Smoother::new`]).
-    #[inline(always)]
-    pub fn row<T: Sample>(
-        &mut self,
-        plane: &Plane<'_, T>,
-        w: &RowWeights,
-        y: usize,
-        out: &mut [f32],
-    ) {
-        let (n, cols) = (plane.rows, plane.cols);
+    pub fn row<S: RowSource>(&mut self, source: &S, w: &RowWeights, y: usize, out: &mut [f32]) {
+        let (n, cols) = (source.rows(), source.cols());
         let r = w.radius();
         for k in y.saturating_sub(r)..=(y + r).min(n - 1) {
-            self.load(plane, k);
+            self.load(source, k);
         }
+        let raw = &self.raw;
         let mut pad = std::mem::take(&mut self.pad);
         {
             let v = &w.vertical;
             let acc = &mut pad[r..r + cols];
-            for (a, &s) in acc.iter_mut().zip(self.raw_row(y)) {
+            for (a, &s) in acc.iter_mut().zip(raw.row(y)) {
                 *a = v[0] * s;
             }
             // Two taps per pass over the row: half the loads and stores of the sums.
             let mut k = 1;
             while k < r {
-                let (u1, d1) = (
-                    self.raw_row(y.saturating_sub(k)),
-                    self.raw_row((y + k).min(n - 1)),
-                );
+                let (u1, d1) = (raw.row(y.saturating_sub(k)), raw.row((y + k).min(n - 1)));
                 let (u2, d2) = (
-                    self.raw_row(y.saturating_sub(k + 1)),
-                    self.raw_row((y + k + 1).min(n - 1)),
+                    raw.row(y.saturating_sub(k + 1)),
+                    raw.row((y + k + 1).min(n - 1)),
                 );
                 let (w1, w2) = (v[k], v[k + 1]);
                 for ((((a, &u1), &d1), &u2), &d2) in acc.iter_mut().zip(u1).zip(d1).zip(u2).zip(d2)
@@ -195,10 +172,7 @@ impl Smoother {
                 k += 2;
             }
             if k == r {
-                let (u, d) = (
-                    self.raw_row(y.saturating_sub(k)),
-                    self.raw_row((y + k).min(n - 1)),
-                );
+                let (u, d) = (raw.row(y.saturating_sub(k)), raw.row((y + k).min(n - 1)));
                 for ((a, &u), &d) in acc.iter_mut().zip(u).zip(d) {
                     *a += v[k] * (u + d);
                 }
@@ -234,7 +208,7 @@ impl Smoother {
     }
 }
 
-/// The grid of `luma` smoothed with `kernel`, in parallel over rows.
+/// The grid of `luma` smoothed with `kernel`, in parallel over bands of rows.
 ///
 /// ```
 /// use edgegrad::{image::LumaView, detect::smoothing::{smooth, GaussianKernel}};
@@ -245,28 +219,24 @@ impl Smoother {
 pub fn smooth(luma: LumaView<'_>, kernel: &GaussianKernel) -> Array2<f32> {
     let (rows, cols) = luma.dim();
     let mut out = Array2::<f32>::zeros((rows, cols));
-    if rows == 0 || cols == 0 {
-        return out;
-    }
     let data = out.as_slice_mut().expect("fresh arrays are contiguous");
-    let band = crate::detect::pipeline::band_rows(rows, cols);
-    with_plane!(luma, |plane| {
-        let w = kernel.row_weights(sample_scale(&plane));
-        data.par_chunks_mut(band * cols).enumerate().for_each_init(
-            || Smoother::new(cols, kernel.radius()),
-            |smoother, (b, chunk)| {
-                for (i, row) in chunk.chunks_exact_mut(cols).enumerate() {
-                    smoother.row(&plane, &w, b * band + i, row);
-                }
-            },
-        );
-    });
+    with_plane!(luma, |plane| smooth_source(&plane, kernel, data));
     out
 }
 
-/// The full-intensity value of a plane's sample type.
-pub(crate) fn sample_scale<T: Sample>(_: &Plane<'_, T>) -> f32 {
-    T::SCALE
+/// Writes the smoothed grid of `source` into `out` (row-major, the source's size).
+fn smooth_source<S: RowSource>(source: &S, kernel: &GaussianKernel, out: &mut [f32]) {
+    let w = kernel.row_weights(S::Sample::SCALE);
+    let bands = Bands::new(source.rows(), source.cols());
+    bands.for_each(
+        out,
+        || Smoother::new(bands.cols(), kernel.radius()),
+        |smoother, rows, part| {
+            for (y, row) in rows.zip(part.into_rows(bands.cols())) {
+                smoother.row(source, &w, y, row);
+            }
+        },
+    );
 }
 
 #[cfg(test)]

@@ -7,8 +7,7 @@
 //! continues across band boundaries. The result is the set of connected components that contain
 //! a strong pixel, whatever the bands or the thread count.
 
-use ndarray::{Array2, ArrayView2};
-use rayon::prelude::*;
+use crate::image::bands::Bands;
 
 /// Class of a pixel above the low level only.
 pub(crate) const WEAK: u8 = 1;
@@ -27,23 +26,6 @@ pub(crate) fn class(m: f32, low: f32, high: f32) -> u8 {
         WEAK
     } else {
         0
-    }
-}
-
-/// Classes of one row from squared magnitudes, with levels from
-/// [`squared_level`](super::magnitude::squared_level).
-#[inline(always)]
-pub(crate) fn class_row_squared(out: &mut [u8], dx: &[f32], dy: &[f32], low: f32, high: f32) {
-    for ((o, &x), &y) in out.iter_mut().zip(dx).zip(dy) {
-        *o = class(x * x + y * y, low, high);
-    }
-}
-
-/// Classes of one row of magnitudes.
-#[inline(always)]
-pub(crate) fn class_row(out: &mut [u8], magnitude: &[f32], low: f32, high: f32) {
-    for (o, &m) in out.iter_mut().zip(magnitude) {
-        *o = class(m, low, high);
     }
 }
 
@@ -107,21 +89,20 @@ pub(crate) fn connect_above(map: &mut [u8], cols: usize, low: u8, high: u8) {
     if map.is_empty() {
         return;
     }
-    let band = BAND_ROWS * cols;
-    map.par_chunks_mut(band)
-        .for_each_init(Vec::new, |stack, part| {
-            // Arithmetic rather than branches, so that it vectorises (bench pipeline/fused_canny).
-            for v in part.iter_mut() {
-                *v = u8::from(*v > low) + u8::from(*v > high);
-            }
-            push_strong(part, stack);
-            grow(part, cols, stack);
-        });
+    let bands = Bands::with_band_rows(map.len() / cols, cols, BAND_ROWS);
+    bands.for_each(&mut *map, Vec::new, |stack, _, part| {
+        // Arithmetic rather than branches, so that it vectorises (bench pipeline/fused_canny).
+        for v in part.iter_mut() {
+            *v = u8::from(*v > low) + u8::from(*v > high);
+        }
+        push_strong(part, stack);
+        grow(part, cols, stack);
+    });
     // Across band boundaries: weak pixels next to a strong pixel of the other band.
-    let rows = map.len() / cols;
     let mut stack = Vec::new();
-    for b in (BAND_ROWS..rows).step_by(BAND_ROWS) {
-        for (y, other) in [(b - 1, b), (b, b - 1)] {
+    for b in 1..bands.count() {
+        let first = bands.range(b).start;
+        for (y, other) in [(first - 1, first), (first, first - 1)] {
             for x in 0..cols {
                 if map[y * cols + x] != STRONG {
                     continue;
@@ -137,35 +118,29 @@ pub(crate) fn connect_above(map: &mut [u8], cols: usize, low: u8, high: u8) {
         }
     }
     grow(map, cols, &mut stack);
-    map.par_chunks_mut(band).for_each(|part| {
-        for v in part {
-            *v = if *v == STRONG { 255 } else { 0 };
-        }
-    });
-}
-
-/// Hysteresis on a whole magnitude map: `255` for pixels above `high` and pixels above `low`
-/// connected to them, `0` elsewhere.
-///
-/// ```
-/// use edgegrad::detect::edges::hysteresis::hysteresis;
-/// let m = ndarray::array![[0.9f32, 0.3, 0.3, 0.0, 0.3]];
-/// let e = hysteresis(m.view(), 0.2, 0.5);
-/// assert_eq!(e.row(0).to_vec(), vec![255, 255, 255, 0, 0]);
-/// ```
-pub fn hysteresis(magnitude: ArrayView2<'_, f32>, low: f32, high: f32) -> Array2<u8> {
-    let mut out = magnitude.mapv(|m| class(m, low, high));
-    let cols = out.ncols();
-    connect(
-        out.as_slice_mut().expect("fresh arrays are contiguous"),
-        cols,
+    bands.for_each(
+        map,
+        || (),
+        |_, _, part| {
+            for v in part {
+                *v = if *v == STRONG { 255 } else { 0 };
+            }
+        },
     );
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ndarray::{Array2, ArrayView2};
+
+    /// Hysteresis on a whole magnitude map: [`class`], then [`connect`].
+    fn hysteresis(magnitude: ArrayView2<'_, f32>, low: f32, high: f32) -> Array2<u8> {
+        let mut out = magnitude.mapv(|m| class(m, low, high));
+        let cols = out.ncols();
+        connect(out.as_slice_mut().unwrap(), cols);
+        out
+    }
 
     #[test]
     fn weak_pixels_connected_to_strong_ones_are_kept_and_isolated_ones_dropped() {

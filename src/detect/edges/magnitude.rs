@@ -16,22 +16,6 @@ pub(crate) fn magnitude_row(out: &mut [f32], dx: &[f32], dy: &[f32]) {
     }
 }
 
-/// `255` where the squared magnitude exceeds `squared` (from [`squared_level`]), else `0`.
-#[inline(always)]
-pub(crate) fn mask_row(out: &mut [u8], dx: &[f32], dy: &[f32], squared: f32) {
-    for ((o, &x), &y) in out.iter_mut().zip(dx).zip(dy) {
-        *o = if x * x + y * y > squared { 255 } else { 0 };
-    }
-}
-
-/// `255` where the magnitude exceeds `level`, else `0`.
-#[inline(always)]
-pub(crate) fn above_row(out: &mut [u8], magnitude: &[f32], level: f32) {
-    for (o, &m) in out.iter_mut().zip(magnitude) {
-        *o = if m > level { 255 } else { 0 };
-    }
-}
-
 /// The squared-magnitude level equivalent to the magnitude level `t`: for every `f32` `q >= 0`
 /// (and NaN), `q.sqrt() > t` exactly when `q > squared_level(t)`.
 ///
@@ -131,9 +115,9 @@ mod tests {
         let mut m = vec![0.0; 500];
         magnitude_row(&mut m, &dx, &dy);
         for t in [0.0f32, 0.1, 0.25, 0.5, 0.7] {
-            let (mut a, mut b) = (vec![0u8; 500], vec![0u8; 500]);
-            mask_row(&mut a, &dx, &dy, squared_level(t));
-            above_row(&mut b, &m, t);
+            let s = squared_level(t);
+            let a: Vec<bool> = dx.iter().zip(&dy).map(|(x, y)| x * x + y * y > s).collect();
+            let b: Vec<bool> = m.iter().map(|&m| m > t).collect();
             assert_eq!(a, b, "t {t}");
         }
     }

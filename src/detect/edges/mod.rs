@@ -1,8 +1,9 @@
 //! From derivatives to edges: magnitude and direction, thresholds (fixed, automatic, Otsu,
 //! percentile), non-maximum suppression and hysteresis.
 //!
-//! Each module has row kernels, which the fused pipeline calls inside its bands, and functions on
-//! whole maps built from the same kernels, so both give the same edges bit for bit.
+//! Each module has row kernels, which the pipeline calls inside its bands (fused or over full
+//! maps, through one dispatch on the edge rule), so both paths give the same edges bit for bit;
+//! [`magnitude`] also has the whole-map magnitude and direction.
 
 pub mod auto;
 pub mod hysteresis;

@@ -9,8 +9,6 @@
 //! Outside the image the magnitude continues as at the border (replicate), so a gradient that
 //! runs off the image does not make a border line.
 
-use ndarray::{Array2, ArrayView2, Axis, Zip};
-
 /// `tan(22.5°)`.
 const TAN_22_5: f32 = 0.414_213_57;
 /// `tan(67.5°)`.
@@ -104,54 +102,6 @@ pub(crate) fn suppress_row(
     }
 }
 
-/// Applies [`suppress_row`] to whole maps, in parallel over rows.
-pub(crate) fn suppress(
-    magnitude: ArrayView2<'_, f32>,
-    dx: ArrayView2<'_, f32>,
-    dy: ArrayView2<'_, f32>,
-    classify: impl Fn(f32) -> u8 + Sync,
-) -> Array2<u8> {
-    let (rows, cols) = magnitude.dim();
-    let mut out = Array2::<u8>::zeros((rows, cols));
-    let m = magnitude.as_standard_layout();
-    let (dx, dy) = (dx.as_standard_layout(), dy.as_standard_layout());
-    let row = |y: usize| m.row(y).to_slice().expect("standard layout");
-    Zip::indexed(out.axis_iter_mut(Axis(0)))
-        .and(dx.axis_iter(Axis(0)))
-        .and(dy.axis_iter(Axis(0)))
-        .par_for_each(|y, mut o, gx, gy| {
-            let prev = row(y.saturating_sub(1));
-            let next = row((y + 1).min(rows - 1));
-            suppress_row(
-                o.as_slice_mut().expect("standard layout"),
-                [prev, row(y), next],
-                gx.to_slice().expect("standard layout"),
-                gy.to_slice().expect("standard layout"),
-                &classify,
-            );
-        });
-    out
-}
-
-/// `255` at the local maxima of the magnitude along the gradient direction, `0` elsewhere.
-///
-/// ```
-/// use edgegrad::detect::edges::nms::local_maxima;
-/// // A blurred vertical step: magnitude peaks in column 2.
-/// let m = ndarray::Array2::from_shape_fn((3, 5), |(_, x)| [0.1f32, 0.3, 0.5, 0.3, 0.1][x]);
-/// let dx = m.clone();
-/// let dy = ndarray::Array2::zeros((3, 5));
-/// let thin = local_maxima(m.view(), dx.view(), dy.view());
-/// assert_eq!(thin.row(1).to_vec(), vec![0, 0, 255, 0, 0]);
-/// ```
-pub fn local_maxima(
-    magnitude: ArrayView2<'_, f32>,
-    dx: ArrayView2<'_, f32>,
-    dy: ArrayView2<'_, f32>,
-) -> Array2<u8> {
-    suppress(magnitude, dx, dy, |_| 255)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,6 +109,32 @@ mod tests {
     use crate::detect::edges::magnitude::magnitude;
     use crate::detect::smoothing::GaussianKernel;
     use crate::image::LumaView;
+    use ndarray::{Array2, ArrayView2};
+
+    /// [`suppress_row`] over whole maps, row by row.
+    fn suppress(
+        magnitude: ArrayView2<'_, f32>,
+        dx: ArrayView2<'_, f32>,
+        dy: ArrayView2<'_, f32>,
+        classify: impl Fn(f32) -> u8,
+    ) -> Array2<u8> {
+        let (rows, cols) = magnitude.dim();
+        let row = |a: &ArrayView2<'_, f32>, y: usize| a.row(y).to_vec();
+        let mut out = Array2::<u8>::zeros((rows, cols));
+        for y in 0..rows {
+            let m = [y.saturating_sub(1), y, (y + 1).min(rows - 1)].map(|k| row(&magnitude, k));
+            let mut o = vec![0u8; cols];
+            suppress_row(
+                &mut o,
+                [&m[0], &m[1], &m[2]],
+                &row(&dx, y),
+                &row(&dy, y),
+                &classify,
+            );
+            out.row_mut(y).assign(&ndarray::Array1::from(o));
+        }
+        out
+    }
 
     fn thin_of(img: &Array2<f32>, op: Operator, sigma: Option<f32>) -> Array2<u8> {
         let d = Derivatives::new(op, 1, sigma.map(|s| GaussianKernel::new(s).unwrap())).unwrap();

@@ -10,9 +10,6 @@
 //! bin that holds the cut ([`Refinement`]). Either way the level reported is the level applied:
 //! the edges are exactly the pixels with magnitude `> t`.
 
-use ndarray::{ArrayView2, Axis};
-use rayon::prelude::*;
-
 /// How the magnitude level of the edges is chosen.
 ///
 /// ```
@@ -260,70 +257,96 @@ fn add_squared(counts: &mut [u64], dx: &[f32], dy: &[f32], index: impl Fn(u32) -
     }
 }
 
-/// The level an exact threshold chooses for the magnitude of the derivative maps `dx`, `dy`.
-pub(crate) fn level(threshold: Exact, dx: ArrayView2<'_, f32>, dy: ArrayView2<'_, f32>) -> f32 {
-    let pixels = dx.len() as u64;
-    match threshold {
-        Exact::Value(v) => v,
-        Exact::Otsu => histogram(dx, dy).otsu(),
-        Exact::Percent(p) => match histogram(dx, dy).percent(p, pixels) {
-            PercentLevel::Level(t) => t,
-            PercentLevel::Refine(r) => fold_rows(
-                dx,
-                dy,
-                || r.empty(),
-                |acc, x, y| acc.add(x, y),
-                Refinement::merge,
-            )
-            .level(),
-        },
+/// A count of the squared magnitudes of derivative rows, made in parallel parts and merged:
+/// a [`MagnitudeHistogram`] or a [`Refinement`].
+pub(crate) trait RowCounter: Send {
+    /// Counts the squared magnitudes `dx² + dy²` of one row.
+    fn add(&mut self, dx: &[f32], dy: &[f32]);
+
+    /// Adds the counts of `other`.
+    fn merge(self, other: Self) -> Self;
+}
+
+impl RowCounter for MagnitudeHistogram {
+    #[inline(always)]
+    fn add(&mut self, dx: &[f32], dy: &[f32]) {
+        MagnitudeHistogram::add(self, dx, dy);
+    }
+
+    fn merge(self, other: Self) -> Self {
+        MagnitudeHistogram::merge(self, other)
     }
 }
 
-/// The histogram of the magnitude of whole derivative maps, in parallel over rows.
-///
-/// ```
-/// use edgegrad::detect::edges::threshold::histogram;
-/// let d = ndarray::Array2::<f32>::zeros((3, 4));
-/// assert_eq!(histogram(d.view(), d.view()).count(), 12);
-/// ```
-pub fn histogram(dx: ArrayView2<'_, f32>, dy: ArrayView2<'_, f32>) -> MagnitudeHistogram {
-    fold_rows(
-        dx,
-        dy,
-        MagnitudeHistogram::new,
-        |h, x, y| h.add(x, y),
-        MagnitudeHistogram::merge,
-    )
+impl RowCounter for Refinement {
+    #[inline(always)]
+    fn add(&mut self, dx: &[f32], dy: &[f32]) {
+        Refinement::add(self, dx, dy);
+    }
+
+    fn merge(self, other: Self) -> Self {
+        Refinement::merge(self, other)
+    }
 }
 
-/// Folds `add(acc, dx_row, dy_row)` over the rows of two maps in parallel, then merges.
-fn fold_rows<A: Send>(
-    dx: ArrayView2<'_, f32>,
-    dy: ArrayView2<'_, f32>,
-    init: impl Fn() -> A + Sync + Send,
-    add: impl Fn(&mut A, &[f32], &[f32]) + Sync + Send,
-    merge: impl Fn(A, A) -> A + Sync + Send,
-) -> A {
-    dx.axis_iter(Axis(0))
-        .into_par_iter()
-        .zip(dy.axis_iter(Axis(0)).into_par_iter())
-        .fold(&init, |mut acc, (x, y)| {
-            let (x, y) = (x.as_standard_layout(), y.as_standard_layout());
-            add(
-                &mut acc,
-                x.as_slice().expect("standard layout"),
-                y.as_slice().expect("standard layout"),
-            );
-            acc
-        })
-        .reduce(&init, merge)
+/// Derivative rows that can be counted: an image's, computed band by band, or those of full maps.
+pub(crate) trait CountRows {
+    /// The number of pixels.
+    fn pixels(&self) -> u64;
+
+    /// Every row counted into counters made by `init`, merged into one.
+    fn count<C: RowCounter>(&self, init: impl Fn() -> C + Sync + Send) -> C;
+}
+
+/// The level an exact threshold chooses for the magnitude of `rows`: one counting pass for Otsu
+/// and percentiles, a second one when the cut of a percentile has to be refined.
+pub(crate) fn exact_level(threshold: Exact, rows: &impl CountRows) -> f32 {
+    match threshold {
+        Exact::Value(v) => v,
+        Exact::Otsu => rows.count(MagnitudeHistogram::new).otsu(),
+        Exact::Percent(p) => match rows
+            .count(MagnitudeHistogram::new)
+            .percent(p, rows.pixels())
+        {
+            PercentLevel::Level(t) => t,
+            PercentLevel::Refine(r) => rows.count(|| r.empty()).level(),
+        },
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::Array2;
+    use ndarray::{Array2, ArrayView2};
+
+    /// Whole derivative maps, counted row by row, each row in a counter of its own.
+    struct Maps<'a>(ArrayView2<'a, f32>, ArrayView2<'a, f32>);
+
+    impl CountRows for Maps<'_> {
+        fn pixels(&self) -> u64 {
+            self.0.len() as u64
+        }
+
+        fn count<C: RowCounter>(&self, init: impl Fn() -> C + Sync + Send) -> C {
+            self.0
+                .rows()
+                .into_iter()
+                .zip(self.1.rows())
+                .fold(init(), |acc, (x, y)| {
+                    let mut row = init();
+                    row.add(&x.to_vec(), &y.to_vec());
+                    acc.merge(row)
+                })
+        }
+    }
+
+    fn level(threshold: Exact, dx: ArrayView2<'_, f32>, dy: ArrayView2<'_, f32>) -> f32 {
+        exact_level(threshold, &Maps(dx, dy))
+    }
+
+    fn histogram(dx: ArrayView2<'_, f32>, dy: ArrayView2<'_, f32>) -> MagnitudeHistogram {
+        Maps(dx, dy).count(MagnitudeHistogram::new)
+    }
 
     fn zeros(m: &Array2<f32>) -> Array2<f32> {
         Array2::zeros(m.raw_dim())

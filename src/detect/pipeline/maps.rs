@@ -1,57 +1,18 @@
 //! The full-map path: dx, dy (and magnitude, direction) as whole arrays, edges computed from them.
 //!
-//! Used when the front-end wants a map besides the edges. The edges are made by the same row
-//! kernels as the fused path, so both give the same result.
+//! Used when the front-end wants a map besides the edges. The edges are decided by the same code
+//! as the fused path ([`decide`]), reading its rows from the maps through [`MapRows`], so both
+//! give the same result.
 
-use ndarray::{Array2, Axis, Zip};
+use ndarray::Array2;
 
-use super::{Decision, Detection, Pipeline, Wanted};
-use crate::detect::edges::auto::{count_codes, LevelCodes, CODES_PER_OCTAVE};
-use crate::detect::edges::hysteresis::{class, class_row, connect};
-use crate::detect::edges::magnitude::{above_row, direction, magnitude};
-use crate::detect::edges::nms::suppress;
-use crate::detect::edges::threshold::level;
+use super::decide::{decide, map_row, Around, DerivativeRows, Levels};
+use super::{Detection, Pipeline, Wanted};
+use crate::detect::edges::magnitude::{direction, magnitude};
+use crate::image::bands::Bands;
+use crate::image::plane::{Plane, RowSource};
 use crate::image::LumaView;
 use crate::timings::Timings;
-
-/// The level codes of an image and the counts of its magnitudes' codes.
-fn code_counts(luma: &LumaView<'_>, m: &Array2<f32>) -> (LevelCodes, [u64; 256]) {
-    let codes = LevelCodes::new(super::magnitude_top(luma));
-    let mut counts = [0u64; 256];
-    for row in m.rows() {
-        count_codes(&mut counts, &codes, &row.to_vec());
-    }
-    (codes, counts)
-}
-
-/// `255` where the magnitude exceeds `t` (at local maxima when thinning), `0` elsewhere.
-fn above(
-    pipeline: &Pipeline,
-    m: &Array2<f32>,
-    dx: &Array2<f32>,
-    dy: &Array2<f32>,
-    t: f32,
-) -> Array2<u8> {
-    if pipeline.thin {
-        return suppress(
-            m.view(),
-            dx.view(),
-            dy.view(),
-            |v| if v > t { 255 } else { 0 },
-        );
-    }
-    let mut out = Array2::<u8>::zeros(m.raw_dim());
-    Zip::from(out.axis_iter_mut(Axis(0)))
-        .and(m.axis_iter(Axis(0)))
-        .par_for_each(|mut o, m| {
-            above_row(
-                o.as_slice_mut().expect("fresh rows are contiguous"),
-                m.to_slice().expect("fresh rows are contiguous"),
-                t,
-            )
-        });
-    out
-}
 
 pub(super) fn run(
     pipeline: &Pipeline,
@@ -65,57 +26,27 @@ pub(super) fn run(
     let dir = wanted
         .direction
         .then(|| timings.time("direction_ms", || direction(dx.view(), dy.view())));
-    let mut threshold = f32::NAN;
-    let mut levels = None;
-    let edges = match (&m, wanted.edges) {
-        (Some(m), true) => Some(timings.time("edges_ms", || {
-            let cols = m.ncols();
-            match pipeline.rule {
-                Decision::Exact(t) => {
-                    threshold = level(t, dx.view(), dy.view());
-                    above(pipeline, m, &dx, &dy, threshold)
-                }
-                Decision::Auto => {
-                    let (codes, counts) = code_counts(&luma, m);
-                    let rule = pipeline.auto_rule().expect("automatic rules have one");
-                    threshold = codes.level(rule.level_code(&codes, &counts));
-                    above(pipeline, m, &dx, &dy, threshold)
-                }
-                Decision::Hysteresis(given) => {
-                    let (low, high) = given.unwrap_or_else(|| {
-                        let (codes, counts) = code_counts(&luma, m);
-                        let rule = pipeline.auto_rule().expect("automatic rules have one");
-                        let high = rule.level_code(&codes, &counts);
-                        let low = high.saturating_sub(CODES_PER_OCTAVE);
-                        (codes.level(low), codes.level(high))
-                    });
-                    threshold = high;
-                    levels = Some((low, high));
-                    let mut out = if pipeline.thin {
-                        suppress(m.view(), dx.view(), dy.view(), |v| class(v, low, high))
-                    } else {
-                        let mut out = Array2::<u8>::zeros(m.raw_dim());
-                        Zip::from(out.axis_iter_mut(Axis(0)))
-                            .and(m.axis_iter(Axis(0)))
-                            .par_for_each(|mut o, m| {
-                                class_row(
-                                    o.as_slice_mut().expect("fresh rows are contiguous"),
-                                    m.to_slice().expect("fresh rows are contiguous"),
-                                    low,
-                                    high,
-                                )
-                            });
-                        out
-                    };
-                    connect(
-                        out.as_slice_mut().expect("fresh arrays are contiguous"),
-                        cols.max(1),
-                    );
-                    out
-                }
-            }
-        })),
-        _ => None,
+    let (edges, levels) = match (&m, wanted.edges) {
+        (Some(m), true) => {
+            let (rows, cols) = m.dim();
+            let mut edges = Array2::<u8>::zeros((rows, cols));
+            let map = edges.as_slice_mut().expect("fresh arrays are contiguous");
+            let maps = MapRows {
+                dx: plane(&dx),
+                dy: plane(&dy),
+                magnitude: plane(m),
+            };
+            let bands = Bands::new(rows, cols);
+            let levels = decide(pipeline, &luma, bands, || maps, map, timings);
+            (Some(edges), levels)
+        }
+        _ => (
+            None,
+            Levels {
+                threshold: f32::NAN,
+                hysteresis: None,
+            },
+        ),
     };
     Detection {
         edges,
@@ -123,7 +54,50 @@ pub(super) fn run(
         direction: dir,
         dx: wanted.dx.then_some(dx),
         dy: wanted.dy.then_some(dy),
-        threshold,
-        hysteresis: levels,
+        threshold: levels.threshold,
+        hysteresis: levels.hysteresis,
+    }
+}
+
+/// The plane of a fresh map.
+fn plane(a: &Array2<f32>) -> Plane<'_, f32> {
+    let (rows, cols) = a.dim();
+    let data = a.as_slice().expect("fresh arrays are contiguous");
+    Plane::new(data, rows, cols).expect("an array holds rows x cols values")
+}
+
+/// Derivative rows read from full maps.
+#[derive(Clone, Copy)]
+struct MapRows<'a> {
+    dx: Plane<'a, f32>,
+    dy: Plane<'a, f32>,
+    magnitude: Plane<'a, f32>,
+}
+
+impl DerivativeRows for MapRows<'_> {
+    #[inline(always)]
+    fn map<O: Copy>(&mut self, y: usize, out: &mut [O], op: impl Fn(f32, f32) -> O) {
+        map_row(out, self.dx.row(y), self.dy.row(y), op);
+    }
+
+    #[inline(always)]
+    fn derivatives(&mut self, y: usize) -> (&[f32], &[f32]) {
+        (self.dx.row(y), self.dy.row(y))
+    }
+
+    #[inline(always)]
+    fn magnitude(&mut self, y: usize) -> &[f32] {
+        self.magnitude.row(y)
+    }
+
+    #[inline(always)]
+    fn around(&mut self, y: usize) -> Around<'_> {
+        let m = &self.magnitude;
+        let (up, down) = (y.saturating_sub(1), (y + 1).min(m.rows() - 1));
+        Around {
+            magnitude: [m.row(up), m.row(y), m.row(down)],
+            dx: self.dx.row(y),
+            dy: self.dy.row(y),
+        }
     }
 }
