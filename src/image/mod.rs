@@ -1,6 +1,6 @@
 //! The image side: files to luma grids and back, and pictures of results.
 //!
-//! [`decode`] reads image files, [`luma`] turns them into grids, [`plane`] is how banded
+//! [`load`] reads image files (through [`decode`]), [`luma`] turns them into grids, [`plane`] is how banded
 //! kernels read a grid, [`render`] draws results and [`encode`] writes pictures and raw arrays.
 //! Nothing here knows the command line.
 
@@ -10,5 +10,5 @@ pub mod luma;
 pub(crate) mod plane;
 pub mod render;
 
-pub use decode::{decode, load_luma, load_luma_and_photo, DecodeLimits, LoadError};
+pub use decode::{load, DecodeLimits, LoadError, LoadOptions, Loaded};
 pub use luma::{luma_of, Luma, LumaView};
