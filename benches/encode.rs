@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use edgegrad::image::{load_luma, DecodeLimits};
+use edgegrad::image::load;
 use edgegrad::numeric::gradient::{gradient, GradientOptions};
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder};
@@ -16,9 +16,7 @@ use ndarray::Array2;
 
 fn mask(rows: usize, cols: usize) -> Array2<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/camera.png");
-    let grid = load_luma(&path, &DecodeLimits::default())
-        .unwrap()
-        .to_grid();
+    let grid = load(&path, &Default::default()).unwrap().luma.to_grid();
     let d = gradient(&grid.into_dyn(), &GradientOptions::default()).unwrap();
     let (h, w) = (d[0].shape()[0], d[0].shape()[1]);
     Array2::from_shape_fn((rows, cols), |(y, x)| {

@@ -5,9 +5,14 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use edgegrad::detect::derivatives::{Derivatives, Operator};
+<<<<<<< HEAD
 use edgegrad::detect::edges::magnitude;
+=======
+use edgegrad::detect::edges::threshold::Threshold;
+use edgegrad::detect::edges::{hysteresis, magnitude, nms, threshold};
+>>>>>>> options
 use edgegrad::detect::smoothing::{smooth, GaussianKernel};
-use edgegrad::detect::{DetectConfig, Wanted};
+use edgegrad::detect::{DetectConfig, EdgeRule, Wanted};
 use edgegrad::image::LumaView;
 use edgegrad::timings::Timings;
 use ndarray::Array2;
@@ -82,7 +87,7 @@ fn pipeline(c: &mut Criterion) {
         (
             "value",
             DetectConfig {
-                threshold: edgegrad::detect::edges::threshold::Threshold::Value(0.08),
+                rule: EdgeRule::Threshold(Threshold::Value(0.08)),
                 ..Default::default()
             },
         ),
@@ -90,14 +95,14 @@ fn pipeline(c: &mut Criterion) {
         (
             "otsu",
             DetectConfig {
-                threshold: edgegrad::detect::edges::threshold::Threshold::Otsu,
+                rule: EdgeRule::Threshold(Threshold::Otsu),
                 ..Default::default()
             },
         ),
         (
             "percent",
             DetectConfig {
-                threshold: edgegrad::detect::edges::threshold::Threshold::Percent(10.0),
+                rule: EdgeRule::Threshold(Threshold::Percent(10.0)),
                 ..Default::default()
             },
         ),
@@ -112,7 +117,7 @@ fn pipeline(c: &mut Criterion) {
         (
             "canny",
             DetectConfig {
-                canny: true,
+                rule: EdgeRule::Canny(None),
                 ..Default::default()
             },
         ),

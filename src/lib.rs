@@ -4,7 +4,7 @@
 //! - [`numeric`]: [`gradient()`] and [`diff()`], numpy's functions on ndarray arrays of any
 //!   dimension, bit-identical to numpy for `f32` and `f64`, parallel with rayon. No images.
 //! - [`io`]: `.npy` files and atomic writes.
-//! - [`image`]: image files to luma grids ([`load_luma`]) and pictures back to files.
+//! - [`image`]: image files to luma grids ([`load()`]) and pictures back to files.
 //! - [`detect`]: derivative operators, smoothing, edge decisions and the [`Pipeline`].
 //! - [`batch`]: whole folder trees, sharded and resumable, with any per-file work.
 //!
@@ -28,8 +28,8 @@ pub mod io;
 pub mod numeric;
 pub mod timings;
 
-pub use detect::{DetectConfig, Detection, Pipeline, Wanted};
-pub use image::{load_luma, DecodeLimits, LoadError, Luma, LumaView};
+pub use detect::{DetectConfig, Detection, EdgeRule, Picture, Pipeline, Wanted};
+pub use image::{load, DecodeLimits, LoadError, LoadOptions, Loaded, Luma, LumaView};
 pub use numeric::diff::{diff, DiffError, DiffOptions};
 pub use numeric::gradient::{gradient, GradientError, GradientOptions, Spacing};
 pub use numeric::Float;

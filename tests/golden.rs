@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 
 use edgegrad::detect::derivatives::Operator;
 use edgegrad::detect::edges::threshold::Threshold;
-use edgegrad::detect::{DetectConfig, Wanted};
+use edgegrad::detect::{DetectConfig, EdgeRule, Wanted};
 use edgegrad::image::encode::{write_picture, PictureFormat};
+use edgegrad::image::load;
 use edgegrad::image::render::{self, Depth};
-use edgegrad::image::{load_luma, DecodeLimits};
 use edgegrad::timings::Timings;
 use image::DynamicImage;
 
@@ -60,7 +60,9 @@ fn detect(
     config: DetectConfig,
     wanted: Wanted,
 ) -> edgegrad::detect::pipeline::Detection {
-    let luma = load_luma(&root().join("assets").join(asset), &DecodeLimits::default()).unwrap();
+    let luma = load(&root().join("assets").join(asset), &Default::default())
+        .unwrap()
+        .luma;
     let pipeline = config.build().unwrap();
     pipeline.run(luma.view(), &wanted, &mut Timings::new())
 }
@@ -82,7 +84,7 @@ fn camera_canny() {
         "camera.canny.png",
         "camera.png",
         DetectConfig {
-            canny: true,
+            rule: EdgeRule::Canny(None),
             ..Default::default()
         },
     );
@@ -100,7 +102,7 @@ fn coins_sobel_thin() {
         "coins.png",
         DetectConfig {
             operator: Operator::Sobel,
-            threshold: Threshold::Value(0.05),
+            rule: EdgeRule::Threshold(Threshold::Value(0.05)),
             thin: true,
             ..Default::default()
         },

@@ -1,23 +1,27 @@
 //! `edgegrad detect`: one image in, its edge map (and any other picture or raw array) out.
 //!
 //! Everything that can be wrong with the arguments is checked before the image is read (exit
-//! code 2); then the image is decoded, the pipeline runs once for everything wanted, and each
-//! output is written atomically.
+//! code 2): values by clap with the library's own parsers (`FromStr` of `Threshold`,
+//! `HysteresisLevels`, `EdgeOrder`, `Depth`, `Picture`), contradictions by clap's conflicts
+//! and by [`DetectJob::new`]. Then the image is loaded, the pipeline runs once for everything
+//! wanted, and each output is written atomically.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 use edgegrad::detect::derivatives::Operator;
 use edgegrad::detect::edges::threshold::Threshold;
-use edgegrad::detect::{DetectConfig, Detection, Pipeline, Wanted};
+use edgegrad::detect::{
+    DetectConfig, Detection, EdgeOrder, EdgeRule, HysteresisLevels, Picture, Pipeline, Wanted,
+};
 use edgegrad::image::encode::{write_picture, write_raw, PictureFormat, RawFormat};
-use edgegrad::image::render::{self, Depth};
-use edgegrad::image::{load_luma_and_photo, DecodeLimits, LoadError, Luma};
+use edgegrad::image::render::Depth;
+use edgegrad::image::{load, DecodeLimits, LoadError, LoadOptions, Loaded};
 use edgegrad::io::atomic::same_file;
 use edgegrad::timings::Timings;
-use image::{DynamicImage, RgbImage};
 use ndarray::{Array2, ArrayView2};
 
 use super::UsageError;
@@ -25,11 +29,12 @@ use super::UsageError;
 /// Find the edges of an image.
 ///
 /// Reads any image the image crate decodes (PNG, JPEG, TIFF, BMP, WebP, GIF, PNM, TGA, QOI,
-/// OpenEXR, HDR), recognised by content. The image becomes a grid of luma in [0, 1] (8-bit / 255,
-/// 16-bit / 65535, colour to Rec. 601 luma 0.299 R + 0.587 G + 0.114 B, alpha ignored); the
-/// operator estimates its derivatives dx (along x, axis 1) and dy (along y, axis 0); an edge is a
-/// pixel whose gradient magnitude hypot(dx, dy) is above the threshold. A black-to-white step over
-/// one pixel has magnitude 0.5.
+/// OpenEXR, HDR), recognised by content, and one-channel float TIFFs; a photo with an EXIF
+/// orientation is turned upright first (see --keep-orientation). The image becomes a grid of
+/// luma in [0, 1] (8-bit / 255, 16-bit / 65535, colour to Rec. 601 luma 0.299 R + 0.587 G +
+/// 0.114 B, alpha ignored); the operator estimates its derivatives dx (along x, axis 1) and dy
+/// (along y, axis 0); an edge is a pixel whose gradient magnitude hypot(dx, dy) is above the
+/// threshold. A black-to-white step over one pixel has magnitude 0.5.
 ///
 /// Without -o the picture is written beside the input as NAME.OUTPUT.png, e.g.
 /// `edgegrad detect photo.jpg` writes photo.edges.png.
@@ -63,6 +68,12 @@ pub struct DetectArgs {
     #[arg(long, value_name = "PATH")]
     save_direction: Option<PathBuf>,
 
+    /// Bits per sample of the magnitude pictures (--output magnitude, --save-magnitude
+    /// FILE.png): 8 or 16. Other pictures are 8-bit, so 16 without a magnitude picture is an
+    /// error.
+    #[arg(long, value_name = "8|16", default_value = "8")]
+    depth: Depth,
+
     /// Print the time of each stage as one JSON object, the last line on stderr.
     #[arg(long)]
     timings: bool,
@@ -81,8 +92,8 @@ pub struct DetectOptions {
     pub operator: OperatorArg,
 
     /// The accuracy order of the one-sided differences at the image borders: 1 or 2.
-    #[arg(long, value_name = "1|2", default_value_t = 1)]
-    pub edge_order: usize,
+    #[arg(long, value_name = "1|2", default_value = "1")]
+    pub edge_order: EdgeOrder,
 
     /// Smooth with a Gaussian of this standard deviation (pixels) first; 0 for none.
     /// [default: none; 1 with --threshold auto, 1.4 with --canny]
@@ -93,39 +104,43 @@ pub struct DetectOptions {
     /// (Otsu's method on the magnitudes) or `P%` (the strongest P percent of the pixels). `auto`
     /// is a level scaled to the image's noise (3.5 times the noise level estimated from the
     /// median magnitude), with --thin and, unless --sigma is given, smoothing with sigma 1: the
-    /// derivatives it saves are then those of the smoothed image.
+    /// derivatives it saves are then those of the smoothed image. Not with --hysteresis or
+    /// --canny, which decide edges with two levels.
     #[arg(long, value_name = "VALUE|auto|otsu|P%", default_value = "auto")]
-    pub threshold: String,
+    pub threshold: Threshold,
 
     /// Hysteresis instead of one threshold: edges are pixels above HIGH, plus pixels above LOW
     /// connected to them. [default: none; automatic levels with --canny]
-    #[arg(long, value_name = "LOW,HIGH")]
-    pub hysteresis: Option<String>,
+    #[arg(long, value_name = "LOW,HIGH", conflicts_with = "threshold")]
+    pub hysteresis: Option<HysteresisLevels>,
 
-    /// Thin the edges to one pixel (non-maximum suppression along the gradient).
+    /// Thin the edges to one pixel (non-maximum suppression along the gradient); implied by
+    /// --threshold auto and --canny.
     #[arg(long)]
     pub thin: bool,
 
     /// Canny's detector: smoothing (--sigma, 1.4 unless given), --thin, and hysteresis (with
-    /// automatic levels unless --hysteresis gives them).
-    #[arg(long)]
+    /// automatic levels unless --hysteresis gives them). Not with --threshold.
+    #[arg(long, conflicts_with = "threshold")]
     pub canny: bool,
 
-    /// The picture to write: edges (white on black, 8-bit), magnitude (normalised gray),
-    /// direction (hue = angle, brightness = magnitude), dx or dy (red positive, blue negative,
-    /// white zero) or overlay (edges in yellow over the dimmed photo).
-    #[arg(long, value_enum, default_value_t = OutputKind::Edges)]
-    pub output: OutputKind,
-
-    /// Bits per sample of magnitude pictures (-o and --save-magnitude .png): 8 or 16. Other
-    /// pictures are 8-bit.
-    #[arg(long, value_name = "8|16", default_value_t = 8)]
-    pub depth: u8,
+    /// The picture to write (preview: to show first): edges (white on black, 8-bit), magnitude
+    /// (normalised gray), direction (hue = angle, brightness = magnitude), dx or dy (red
+    /// positive, blue negative, white zero) or overlay (edges in yellow over the dimmed photo).
+    #[arg(long, value_name = "PICTURE", default_value = "edges", value_parser = picture_parser())]
+    pub output: Picture,
 
     /// Refuse images with more pixels than this (width x height), from their header, before
     /// decoding.
     #[arg(long, value_name = "N", default_value_t = DecodeLimits::DEFAULT_MAX_PIXELS)]
     pub max_pixels: u64,
+
+    /// Keep the pixels in the order they are stored. By default a photo whose EXIF orientation
+    /// says it is stored sideways or mirrored (JPEG, TIFF, WebP, PNG) is turned upright first,
+    /// as image viewers do; the results, np.gradient's included, are those of the upright
+    /// image.
+    #[arg(long)]
+    pub keep_orientation: bool,
 }
 
 /// `--operator`.
@@ -141,71 +156,30 @@ pub enum OperatorArg {
     Prewitt,
 }
 
-/// `--output`: which picture `-o` receives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputKind {
-    /// The edge map: 255 at edges, 0 elsewhere.
-    Edges,
-    /// The gradient magnitude, normalised to its maximum.
-    Magnitude,
-    /// The gradient direction as hue, the magnitude as brightness.
-    Direction,
-    /// The derivative along x on a diverging colour map.
-    Dx,
-    /// The derivative along y on a diverging colour map.
-    Dy,
-    /// Edges over the dimmed photo.
-    Overlay,
-}
-
-impl OutputKind {
-    /// The name used in default output paths (NAME.edges.png, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            OutputKind::Edges => "edges",
-            OutputKind::Magnitude => "magnitude",
-            OutputKind::Direction => "direction",
-            OutputKind::Dx => "dx",
-            OutputKind::Dy => "dy",
-            OutputKind::Overlay => "overlay",
-        }
-    }
-}
-
-/// Parses `--threshold`: a number, `auto`, `otsu` or `P%`.
-fn parse_threshold(s: &str) -> Result<Threshold, UsageError> {
-    let bad = || {
-        UsageError(format!(
-            "--threshold {s:?}: expected a number, `auto`, `otsu` or a percentage like `5%`"
-        ))
-    };
-    let t = s.trim();
-    if t.eq_ignore_ascii_case("auto") {
-        Ok(Threshold::Auto)
-    } else if t.eq_ignore_ascii_case("otsu") {
-        Ok(Threshold::Otsu)
-    } else if let Some(p) = t.strip_suffix('%') {
-        p.trim().parse().map(Threshold::Percent).map_err(|_| bad())
-    } else {
-        t.parse().map(Threshold::Value).map_err(|_| bad())
-    }
-}
-
-/// Parses `--hysteresis LOW,HIGH`.
-fn parse_hysteresis(s: &str) -> Result<(f32, f32), UsageError> {
-    let bad = || UsageError(format!("--hysteresis {s:?}: expected two numbers LOW,HIGH"));
-    let (low, high) = s.split_once(',').ok_or_else(bad)?;
-    Ok((
-        low.trim().parse().map_err(|_| bad())?,
-        high.trim().parse().map_err(|_| bad())?,
-    ))
+/// `--output`: every picture but the photo itself, parsed by [`Picture`]'s `FromStr` and
+/// described by [`Picture::description`].
+fn picture_parser() -> impl TypedValueParser<Value = Picture> {
+    let values = Picture::ALL
+        .into_iter()
+        .filter(|&p| p != Picture::Original)
+        .map(|p| PossibleValue::new(p.name()).help(p.description()));
+    PossibleValuesParser::new(values).try_map(|name| name.parse::<Picture>())
 }
 
 impl DetectOptions {
+    /// How edges are decided: Canny, hysteresis or one threshold (clap lets no two through).
+    pub fn rule(&self) -> EdgeRule {
+        match (self.canny, self.hysteresis) {
+            (true, levels) => EdgeRule::Canny(levels),
+            (false, Some(levels)) => EdgeRule::Hysteresis(levels),
+            (false, None) => EdgeRule::Threshold(self.threshold),
+        }
+    }
+
     /// The pipeline configuration these options describe (not yet validated: see
     /// [`DetectOptions::pipeline`]).
-    pub fn to_config(&self) -> Result<DetectConfig, UsageError> {
-        Ok(DetectConfig {
+    pub fn to_config(&self) -> DetectConfig {
+        DetectConfig {
             operator: match self.operator {
                 OperatorArg::Central => Operator::Central,
                 OperatorArg::Sobel => Operator::Sobel,
@@ -214,54 +188,44 @@ impl DetectOptions {
             },
             edge_order: self.edge_order,
             sigma: self.sigma,
-            threshold: parse_threshold(&self.threshold)?,
-            hysteresis: self
-                .hysteresis
-                .as_deref()
-                .map(parse_hysteresis)
-                .transpose()?,
+            rule: self.rule(),
             thin: self.thin,
-            canny: self.canny,
-        })
+        }
     }
 
     /// The validated pipeline; every invalid value is a [`UsageError`].
     pub fn pipeline(&self) -> Result<Pipeline, UsageError> {
-        self.to_config()?
+        self.to_config()
             .build()
             .map_err(|e| UsageError(e.to_string()))
     }
 
-    /// The decoding limits.
-    pub fn limits(&self) -> DecodeLimits {
-        DecodeLimits {
-            max_pixels: self.max_pixels,
-        }
-    }
-
-    /// The bit depth of magnitude pictures.
-    pub fn depth(&self) -> Result<Depth, UsageError> {
-        match self.depth {
-            8 => Ok(Depth::Eight),
-            16 => Ok(Depth::Sixteen),
-            d => Err(UsageError(format!("--depth {d}: expected 8 or 16"))),
+    /// How to load images, with the photo or without.
+    pub fn load_options(&self, photo: bool) -> LoadOptions {
+        LoadOptions {
+            limits: DecodeLimits {
+                max_pixels: self.max_pixels,
+            },
+            keep_orientation: self.keep_orientation,
+            photo,
         }
     }
 }
 
-/// Reads an image into its luma, and the photo when an overlay needs it; the error names the
-/// file.
-pub fn load(
-    path: &Path,
-    limits: &DecodeLimits,
-    with_photo: bool,
-) -> Result<(Luma, Option<RgbImage>)> {
-    load_luma_and_photo(path, limits, with_photo).map_err(|e| {
-        let hint = matches!(e, LoadError::TooLarge { .. })
-            .then_some(" (raise --max-pixels to allow it)")
-            .unwrap_or_default();
-        anyhow::anyhow!("{}: {e}{hint}", path.display())
-    })
+/// A load error's message, with the way out for oversize images.
+pub fn load_error_message(e: &LoadError) -> String {
+    match e {
+        LoadError::TooLarge { .. } => format!("{e} (raise --max-pixels to allow it)"),
+        e => e.to_string(),
+    }
+}
+
+/// `--depth 16` without a magnitude picture: the pair of flags that contradict.
+pub fn depth_conflict(output: Picture, also: &str) -> UsageError {
+    UsageError(format!(
+        "the argument '--depth 16' cannot be used with '--output {output}': only magnitude \
+         pictures (--output magnitude{also}) have 16 bits (see --help)"
+    ))
 }
 
 /// A raw array to save: which one and where.
@@ -273,11 +237,23 @@ enum Array {
     Direction,
 }
 
+impl Array {
+    /// The picture of the array, as `--save-X FILE.png` writes it.
+    fn picture(self) -> Picture {
+        match self {
+            Array::Dx => Picture::Dx,
+            Array::Dy => Picture::Dy,
+            Array::Magnitude => Picture::Magnitude,
+            Array::Direction => Picture::Direction,
+        }
+    }
+}
+
 /// Everything `detect` will do, checked before the image is read.
 struct DetectJob {
     pipeline: Pipeline,
-    limits: DecodeLimits,
-    kind: OutputKind,
+    load: LoadOptions,
+    kind: Picture,
     depth: Depth,
     out: PathBuf,
     out_format: PictureFormat,
@@ -286,7 +262,7 @@ struct DetectJob {
 }
 
 /// The default picture path: INPUT with its extension replaced by `.KIND.png`.
-fn default_output(input: &Path, kind: OutputKind) -> PathBuf {
+fn default_output(input: &Path, kind: Picture) -> PathBuf {
     let stem = input
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -298,13 +274,13 @@ impl DetectJob {
     fn new(args: &DetectArgs) -> Result<DetectJob> {
         let opts = &args.options;
         let pipeline = opts.pipeline()?;
-        let depth = opts.depth()?;
+        let depth = args.depth;
         let kind = opts.output;
         let out = args
             .out
             .clone()
             .unwrap_or_else(|| default_output(&args.input, kind));
-        let out_depth = if kind == OutputKind::Magnitude {
+        let out_depth = if kind == Picture::Magnitude {
             depth
         } else {
             Depth::Eight
@@ -343,24 +319,22 @@ impl DetectJob {
                 return Err(UsageError(format!("{}: named for two outputs", p.display())).into());
             }
         }
-        let saved = |a: Array| saves.iter().any(|s| s.0 == a);
-        let direction = kind == OutputKind::Direction || saved(Array::Direction);
-        let direction_picture = kind == OutputKind::Direction
-            || saves
-                .iter()
-                .any(|s| s.0 == Array::Direction && s.2 == RawFormat::Png);
-        let wanted = Wanted {
-            edges: matches!(kind, OutputKind::Edges | OutputKind::Overlay),
-            magnitude: kind == OutputKind::Magnitude
-                || direction_picture
-                || saved(Array::Magnitude),
-            direction,
-            dx: kind == OutputKind::Dx || saved(Array::Dx),
-            dy: kind == OutputKind::Dy || saved(Array::Dy),
-        };
+        let magnitude_png = saves
+            .iter()
+            .any(|s| s.0 == Array::Magnitude && s.2 == RawFormat::Png);
+        if depth == Depth::Sixteen && kind != Picture::Magnitude && !magnitude_png {
+            return Err(depth_conflict(kind, ", --save-magnitude FILE.png").into());
+        }
+        let wanted = saves
+            .iter()
+            .map(|&(array, _, format)| match format {
+                RawFormat::Png => array.picture().wanted(),
+                RawFormat::Npy | RawFormat::Tiff => array_wanted(array),
+            })
+            .fold(kind.wanted(), union);
         Ok(DetectJob {
             pipeline,
-            limits: opts.limits(),
+            load: opts.load_options(kind.needs_photo()),
             kind,
             depth,
             out,
@@ -384,63 +358,59 @@ fn array_of(detection: &Detection, array: Array) -> ArrayView2<'_, f32> {
         .view()
 }
 
-/// The `--output` picture of `detection` (taking its edge map for `edges`); `None` when the
-/// pipeline was not asked for what the picture needs (or, for `overlay`, there is no photo).
-pub fn output_picture(
-    kind: OutputKind,
-    detection: &mut Detection,
-    photo: Option<&RgbImage>,
-    depth: Depth,
-) -> Option<DynamicImage> {
-    Some(match kind {
-        OutputKind::Edges => render::edges(detection.edges.take()?).into(),
-        OutputKind::Overlay => render::overlay(photo?, detection.edges.as_ref()?.view()).into(),
-        OutputKind::Magnitude => {
-            render::magnitude(detection.magnitude.as_ref()?.view(), depth).into()
-        }
-        OutputKind::Direction => render::direction(
-            detection.direction.as_ref()?.view(),
-            detection.magnitude.as_ref()?.view(),
-        )
-        .into(),
-        OutputKind::Dx => render::signed(detection.dx.as_ref()?.view()).into(),
-        OutputKind::Dy => render::signed(detection.dy.as_ref()?.view()).into(),
-    })
+/// What the pipeline computes for the raw array `array`.
+fn array_wanted(array: Array) -> Wanted {
+    let none = Wanted::default();
+    match array {
+        Array::Dx => Wanted { dx: true, ..none },
+        Array::Dy => Wanted { dy: true, ..none },
+        Array::Magnitude => Wanted {
+            magnitude: true,
+            ..none
+        },
+        Array::Direction => Wanted {
+            direction: true,
+            ..none
+        },
+    }
 }
 
-/// The picture of one array, as `--save-X file.png` and `--output X` draw it.
-fn picture_of(detection: &Detection, array: Array, depth: Depth) -> DynamicImage {
-    match array {
-        Array::Magnitude => render::magnitude(array_of(detection, array), depth).into(),
-        Array::Direction => render::direction(
-            array_of(detection, Array::Direction),
-            array_of(detection, Array::Magnitude),
-        )
-        .into(),
-        Array::Dx | Array::Dy => render::signed(array_of(detection, array)).into(),
+/// Everything `a` or `b` wants.
+pub fn union(a: Wanted, b: Wanted) -> Wanted {
+    Wanted {
+        edges: a.edges || b.edges,
+        magnitude: a.magnitude || b.magnitude,
+        direction: a.direction || b.direction,
+        dx: a.dx || b.dx,
+        dy: a.dy || b.dy,
     }
+}
+
+/// Loads the image at `path`; the error names the file.
+fn load_image(path: &Path, options: &LoadOptions) -> Result<Loaded> {
+    load(path, options).map_err(|e| anyhow!("{}: {}", path.display(), load_error_message(&e)))
 }
 
 /// Runs `edgegrad detect`.
 pub fn detect(args: DetectArgs) -> Result<ExitCode> {
     let mut timings = Timings::new();
     let plan = DetectJob::new(&args)?;
-    let overlay = plan.kind == OutputKind::Overlay;
-    let (luma, photo) = timings.time("decode_ms", || load(&args.input, &plan.limits, overlay))?;
+    let Loaded { luma, photo } =
+        timings.time("decode_ms", || load_image(&args.input, &plan.load))?;
     let mut detection = plan.pipeline.run(luma.view(), &plan.wanted, &mut timings);
     drop(luma);
 
     let picture = timings.time("render_ms", || {
-        output_picture(plan.kind, &mut detection, photo.as_ref(), plan.depth)
-            .expect("the plan wants what its picture needs")
-    });
+        plan.kind
+            .draw_taking(&mut detection, photo.as_ref(), plan.depth)
+    })?;
     timings.time("encode_ms", || -> Result<()> {
         write_picture(&plan.out, &picture, plan.out_format)
             .with_context(|| plan.out.display().to_string())?;
         for (array, path, format) in &plan.saves {
             let written = match format {
                 RawFormat::Png => {
-                    let pic = picture_of(&detection, *array, plan.depth);
+                    let pic = array.picture().draw(&detection, None, plan.depth)?;
                     PictureFormat::from_path(path, plan.depth)
                         .and_then(|f| write_picture(path, &pic, f))
                 }
@@ -461,34 +431,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thresholds_parse() {
-        assert_eq!(parse_threshold("auto").unwrap(), Threshold::Auto);
-        assert_eq!(parse_threshold("AUTO").unwrap(), Threshold::Auto);
-        assert_eq!(parse_threshold("otsu").unwrap(), Threshold::Otsu);
-        assert_eq!(parse_threshold("0.25").unwrap(), Threshold::Value(0.25));
-        assert_eq!(parse_threshold("5%").unwrap(), Threshold::Percent(5.0));
-        assert_eq!(parse_threshold(" 2.5 % ").unwrap(), Threshold::Percent(2.5));
-        for bad in ["", "abc", "%", "5%%", "1,2"] {
-            assert!(parse_threshold(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn hysteresis_parses() {
-        assert_eq!(parse_hysteresis("0.1,0.2").unwrap(), (0.1, 0.2));
-        assert_eq!(parse_hysteresis(" 0.1 , 0.2 ").unwrap(), (0.1, 0.2));
-        for bad in ["0.1", "0.1,", "a,b", "0.1,0.2,0.3"] {
-            assert!(parse_hysteresis(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
     fn default_outputs_sit_beside_the_input() {
-        let p = default_output(Path::new("dir/photo.jpg"), OutputKind::Edges);
+        let p = default_output(Path::new("dir/photo.jpg"), Picture::Edges);
         assert_eq!(p, Path::new("dir/photo.edges.png"));
-        let p = default_output(Path::new("photo"), OutputKind::Overlay);
+        let p = default_output(Path::new("photo"), Picture::Overlay);
         assert_eq!(p, Path::new("photo.overlay.png"));
-        let p = default_output(Path::new("a.b.tif"), OutputKind::Dx);
+        let p = default_output(Path::new("a.b.tif"), Picture::Dx);
         assert_eq!(p, Path::new("a.b.dx.png"));
     }
 }

@@ -1,14 +1,18 @@
 //! What to detect and how: [`DetectConfig`], checked by [`DetectConfig::build`] into a
 //! [`Pipeline`].
 
+use std::fmt;
+use std::str::FromStr;
+
 use thiserror::Error;
 
 use super::derivatives::{Derivatives, EdgeOrderError, Operator};
 use super::edges::threshold::{Exact, Threshold};
 use super::pipeline::{Decision, Pipeline};
+use super::rule::{checked, EdgeRule, ThresholdError};
 use super::smoothing::{GaussianKernel, SigmaError};
 
-/// The smoothing `--canny` uses when no sigma is given.
+/// The smoothing Canny ([`EdgeRule::Canny`]) uses when no sigma is given.
 pub const CANNY_SIGMA: f32 = 1.4;
 /// The smoothing of the automatic threshold ([`Threshold::Auto`]) when no sigma is given.
 pub const AUTO_SIGMA: f32 = 1.0;
@@ -18,7 +22,12 @@ pub const AUTO_SIGMA: f32 = 1.0;
 /// ```
 /// use edgegrad::DetectConfig;
 /// use edgegrad::detect::edges::threshold::Threshold;
-/// let c = DetectConfig { threshold: Threshold::Percent(5.0), thin: true, ..Default::default() };
+/// use edgegrad::detect::rule::EdgeRule;
+/// let c = DetectConfig {
+///     rule: EdgeRule::Threshold(Threshold::Percent(5.0)),
+///     thin: true,
+///     ..Default::default()
+/// };
 /// assert!(c.build().is_ok());
 /// let bad = DetectConfig { sigma: Some(-1.0), ..Default::default() };
 /// assert!(bad.build().is_err());
@@ -27,21 +36,16 @@ pub const AUTO_SIGMA: f32 = 1.0;
 pub struct DetectConfig {
     /// The derivative operator.
     pub operator: Operator,
-    /// Order of the one-sided differences at the image borders: 1 or 2.
-    pub edge_order: usize,
+    /// Order of the one-sided differences at the image borders.
+    pub edge_order: EdgeOrder,
     /// Gaussian smoothing before differentiating; `Some(0.0)` for none. `None`: none, except
-    /// [`CANNY_SIGMA`] with `canny` and [`AUTO_SIGMA`] with [`Threshold::Auto`].
+    /// [`CANNY_SIGMA`] with [`EdgeRule::Canny`] and [`AUTO_SIGMA`] with [`Threshold::Auto`].
     pub sigma: Option<f32>,
-    /// The magnitude level of the edges, unless hysteresis is used. [`Threshold::Auto`] implies
-    /// `thin`.
-    pub threshold: Threshold,
-    /// `Some((low, high))`: hysteresis with these magnitude levels (replaces `threshold`).
-    pub hysteresis: Option<(f32, f32)>,
-    /// Non-maximum suppression: one-pixel-wide edges.
+    /// How edges are decided from the magnitude.
+    pub rule: EdgeRule,
+    /// Non-maximum suppression: one-pixel-wide edges (implied by Canny and by the automatic
+    /// level).
     pub thin: bool,
-    /// Canny: smoothing ([`CANNY_SIGMA`] unless `sigma` is given), thinning, and hysteresis with
-    /// automatic levels unless `hysteresis` is given.
-    pub canny: bool,
 }
 
 impl Default for DetectConfig {
@@ -50,46 +54,83 @@ impl Default for DetectConfig {
     fn default() -> Self {
         DetectConfig {
             operator: Operator::Central,
-            edge_order: 1,
+            edge_order: EdgeOrder::First,
             sigma: None,
-            threshold: Threshold::Auto,
-            hysteresis: None,
+            rule: EdgeRule::default(),
             thin: false,
-            canny: false,
         }
+    }
+}
+
+/// The order of the one-sided differences at the image borders: numpy's `edge_order`.
+///
+/// ```
+/// use edgegrad::detect::config::EdgeOrder;
+/// assert_eq!("2".parse::<EdgeOrder>(), Ok(EdgeOrder::Second));
+/// assert_eq!(EdgeOrder::Second.get(), 2);
+/// assert!("3".parse::<EdgeOrder>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EdgeOrder {
+    /// First-order one-sided differences.
+    #[default]
+    First,
+    /// Second-order one-sided differences.
+    Second,
+}
+
+impl EdgeOrder {
+    /// The order as a number, 1 or 2.
+    pub fn get(self) -> usize {
+        match self {
+            EdgeOrder::First => 1,
+            EdgeOrder::Second => 2,
+        }
+    }
+}
+
+/// An edge order that is not 1 or 2.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("edge order must be 1 or 2, got {0:?}")]
+pub struct EdgeOrderParseError(pub String);
+
+impl FromStr for EdgeOrder {
+    type Err = EdgeOrderParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "1" => Ok(EdgeOrder::First),
+            "2" => Ok(EdgeOrder::Second),
+            _ => Err(EdgeOrderParseError(s.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for EdgeOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.get())
     }
 }
 
 /// An invalid option value in a [`DetectConfig`].
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ConfigError {
-    /// An edge order other than 1 or 2.
+    /// An edge order the derivatives refuse.
     #[error(transparent)]
     EdgeOrder(#[from] EdgeOrderError),
     /// A negative, non-finite or huge sigma.
     #[error(transparent)]
     Sigma(#[from] SigmaError),
-    /// A negative or non-finite threshold value.
-    #[error("threshold must be a number >= 0, got {0}")]
-    Threshold(f32),
-    /// A percentage outside `0..=100`.
-    #[error("threshold percentage must be between 0 and 100, got {0}")]
-    Percent(f32),
-    /// Hysteresis levels that are not `0 <= low <= high` finite numbers.
-    #[error("hysteresis levels must be numbers with 0 <= LOW <= HIGH, got {low},{high}")]
-    Hysteresis {
-        /// The low level given.
-        low: f32,
-        /// The high level given.
-        high: f32,
-    },
+    /// A threshold value or percentage out of range.
+    #[error(transparent)]
+    Threshold(#[from] ThresholdError),
 }
 
 impl DetectConfig {
-    /// True when the level is the automatic single level (`Auto` without hysteresis or Canny),
-    /// which smooths with [`AUTO_SIGMA`] unless a sigma is given, and thins.
+    /// True when the rule is the automatic single level, which smooths with [`AUTO_SIGMA`]
+    /// unless a sigma is given, and thins.
     fn is_auto(&self) -> bool {
-        self.threshold == Threshold::Auto && self.hysteresis.is_none() && !self.canny
+        self.rule == EdgeRule::Threshold(Threshold::Auto)
     }
 
     /// The smoothing applied: the given sigma, else [`CANNY_SIGMA`] with Canny or
@@ -98,14 +139,17 @@ impl DetectConfig {
     /// ```
     /// use edgegrad::DetectConfig;
     /// use edgegrad::detect::edges::threshold::Threshold;
+    /// use edgegrad::detect::rule::EdgeRule;
     /// assert_eq!(DetectConfig::default().effective_sigma(), 1.0);
-    /// assert_eq!(DetectConfig { canny: true, ..Default::default() }.effective_sigma(), 1.4);
-    /// assert_eq!(DetectConfig { threshold: Threshold::Otsu, ..Default::default() }.effective_sigma(), 0.0);
+    /// let canny = DetectConfig { rule: EdgeRule::Canny(None), ..Default::default() };
+    /// assert_eq!(canny.effective_sigma(), 1.4);
+    /// let otsu = DetectConfig { rule: EdgeRule::Threshold(Threshold::Otsu), ..Default::default() };
+    /// assert_eq!(otsu.effective_sigma(), 0.0);
     /// ```
     pub fn effective_sigma(&self) -> f32 {
         match self.sigma {
             Some(s) => s,
-            None if self.canny => CANNY_SIGMA,
+            None if self.rule.is_canny() => CANNY_SIGMA,
             None if self.is_auto() => AUTO_SIGMA,
             None => 0.0,
         }
@@ -116,44 +160,41 @@ impl DetectConfig {
     /// ```
     /// use edgegrad::DetectConfig;
     /// use edgegrad::detect::edges::threshold::Threshold;
+    /// use edgegrad::detect::rule::EdgeRule;
     /// assert!(DetectConfig::default().thins());
-    /// assert!(!DetectConfig { threshold: Threshold::Value(0.1), ..Default::default() }.thins());
+    /// let value = DetectConfig { rule: EdgeRule::Threshold(Threshold::Value(0.1)), ..Default::default() };
+    /// assert!(!value.thins());
     /// ```
     pub fn thins(&self) -> bool {
-        self.thin || self.canny || self.is_auto()
+        self.thin || self.rule.is_canny() || self.is_auto()
     }
 
     /// Checks every value and makes the pipeline.
+    ///
+    /// ```
+    /// use edgegrad::detect::config::{ConfigError, DetectConfig};
+    /// use edgegrad::detect::edges::threshold::Threshold;
+    /// use edgegrad::detect::rule::{EdgeRule, ThresholdError};
+    /// let c = DetectConfig { rule: EdgeRule::Threshold(Threshold::Percent(101.0)), ..Default::default() };
+    /// assert_eq!(c.build(), Err(ConfigError::Threshold(ThresholdError::Percent(101.0))));
+    /// ```
     pub fn build(self) -> Result<Pipeline, ConfigError> {
-        let sigma = Some(self.effective_sigma());
-        let smoothing = match sigma {
-            Some(0.0) => None,
-            Some(s) => Some(GaussianKernel::new(s)?),
-            None => None,
+        let sigma = self.effective_sigma();
+        let smoothing = if sigma == 0.0 {
+            None
+        } else {
+            Some(GaussianKernel::new(sigma)?)
         };
-        let derivatives = Derivatives::new(self.operator, self.edge_order, smoothing)?;
-        let exact = match self.threshold {
-            Threshold::Value(v) if !(v.is_finite() && v >= 0.0) => {
-                return Err(ConfigError::Threshold(v))
-            }
-            Threshold::Percent(p) if !(0.0..=100.0).contains(&p) => {
-                return Err(ConfigError::Percent(p))
-            }
-            Threshold::Value(v) => Some(Exact::Value(v)),
-            Threshold::Percent(p) => Some(Exact::Percent(p)),
-            Threshold::Otsu => Some(Exact::Otsu),
-            Threshold::Auto => None,
-        };
-        if let Some((low, high)) = self.hysteresis {
-            if !(low.is_finite() && high.is_finite() && 0.0 <= low && low <= high) {
-                return Err(ConfigError::Hysteresis { low, high });
-            }
-        }
-        let rule = match (self.hysteresis, self.canny, exact) {
-            (Some(levels), _, _) => Decision::Hysteresis(Some(levels)),
-            (None, true, _) => Decision::Hysteresis(None),
-            (None, false, Some(exact)) => Decision::Exact(exact),
-            (None, false, None) => Decision::Auto,
+        let derivatives = Derivatives::new(self.operator, self.edge_order.get(), smoothing)?;
+        let rule = match self.rule {
+            EdgeRule::Threshold(t) => match checked(t)? {
+                Threshold::Value(v) => Decision::Exact(Exact::Value(v)),
+                Threshold::Percent(p) => Decision::Exact(Exact::Percent(p)),
+                Threshold::Otsu => Decision::Exact(Exact::Otsu),
+                Threshold::Auto => Decision::Auto,
+            },
+            EdgeRule::Hysteresis(levels) => Decision::Hysteresis(Some(levels.pair())),
+            EdgeRule::Canny(levels) => Decision::Hysteresis(levels.map(|l| l.pair())),
         };
         Ok(Pipeline::new(derivatives, rule, self.thins()))
     }

@@ -1,15 +1,23 @@
-//! Decoding image files into luma grids: the image side's entry point.
+//! Loading image files: [`load`] is the image side's one entry point, used by every
+//! front-end.
 //!
-//! [`load_luma`] reads any format the `image` crate decodes (PNG, JPEG, TIFF, BMP, WebP, GIF,
-//! PNM, TGA, QOI, OpenEXR, HDR, ...), recognised by content rather than by file name, and keeps
-//! the cheapest exact form of its brightness as a [`Luma`]:
+//! It reads any format the `image` crate decodes (PNG, JPEG, TIFF, BMP, WebP, GIF, PNM, TGA,
+//! QOI, OpenEXR, HDR, ...), recognised by content rather than by file name, plus one-channel
+//! 32- and 64-bit float TIFFs (read with the `tiff` crate, which `image` lacks; such as
+//! `detect --save-magnitude m.tif` writes), and keeps the cheapest exact form of the image's
+//! brightness as a [`Luma`]:
 //!
 //! - 8-bit gray (and gray + alpha) stays `u8`, meaning `value / 255`;
 //! - 16-bit gray (and gray + alpha) stays `u16`, meaning `value / 65535`;
 //! - colour becomes Rec. 601 luma `0.299 R + 0.587 G + 0.114 B` in `f32`, computed on the channel
 //!   values scaled to [0, 1] (`R = r / 255` or `r / 65535`; float images as they are);
 //! - alpha is ignored;
-//! - one-channel float TIFFs (read with the `tiff` crate, which `image` lacks) stay `f32`.
+//! - float TIFFs stay `f32`.
+//!
+//! The image is turned upright as its EXIF orientation says (JPEG, TIFF, WebP and PNG carry
+//! one; the TIFF Orientation tag of float TIFFs too), as image viewers and OpenCV's `imread` do,
+//! unless [`LoadOptions::keep_orientation`] asks for the stored pixel order. An orientation that
+//! cannot be read counts as none.
 //!
 //! Oversize images are refused from the header, before any pixel buffer is allocated
 //! ([`DecodeLimits`]).
@@ -18,8 +26,9 @@ use std::fs::File;
 use std::io::{self, BufReader};
 use std::path::Path;
 
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbImage};
-use ndarray::Array2;
+use ndarray::{s, Array2};
 
 use super::luma::{luma_of, to_array, Luma};
 
@@ -50,7 +59,8 @@ impl Default for DecodeLimits {
 }
 
 /// Why an image file could not be loaded. The messages name the cause, not the file: the
-/// caller adds the path.
+/// caller adds the path. Each message says its whole cause, and no variant has a separate
+/// [`source`](std::error::Error::source), so a chain printed with `{:#}` says it once.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file does not exist.
@@ -64,7 +74,7 @@ pub enum LoadError {
     Empty,
     /// The file could not be read.
     #[error("cannot read the file: {0}")]
-    Io(#[source] io::Error),
+    Io(io::Error),
     /// The content is not in a format this program decodes.
     #[error("not an image in a known format (PNG, JPEG, TIFF, BMP, WebP, GIF, PNM, TGA, QOI, OpenEXR, HDR, ...)")]
     UnknownFormat,
@@ -90,39 +100,89 @@ pub enum LoadError {
     },
     /// The image uses a variant of its format (colour type, compression, ...) that the decoder
     /// does not support.
-    #[error("unsupported {format} image: {source}")]
+    #[error("unsupported {format} image: {cause}")]
     Unsupported {
         /// The format recognised from the content.
         format: String,
-        /// The decoder's explanation.
-        #[source]
-        source: ImageError,
+        /// The decoder's explanation (part of the message, so not a separate source).
+        cause: ImageError,
     },
     /// The content is truncated or corrupt.
-    #[error("corrupt or truncated {format} image: {source}")]
+    #[error("corrupt or truncated {format} image: {cause}")]
     Corrupt {
         /// The format recognised from the content.
         format: String,
-        /// The decoder's explanation.
-        #[source]
-        source: ImageError,
+        /// The decoder's explanation (part of the message, so not a separate source).
+        cause: ImageError,
     },
 }
 
-/// Decodes the image file at `path` as it is stored (colour, depth and alpha kept), refusing it
-/// from its header if it has more than `limits.max_pixels` pixels. The format is recognised from
-/// the content, so a JPEG named `.png` decodes as a JPEG (only TGA, which has no signature, is
-/// recognised by its `.tga` extension).
+/// How [`load`] reads an image.
 ///
 /// ```
+/// let options = edgegrad::image::LoadOptions::default();
+/// assert!(!options.keep_orientation && !options.photo);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LoadOptions {
+    /// Refuse images larger than this, from their header.
+    pub limits: DecodeLimits,
+    /// Keep the stored pixel order instead of applying the EXIF orientation.
+    pub keep_orientation: bool,
+    /// Also make the photo as 8-bit RGB (for the original and overlay pictures).
+    pub photo: bool,
+}
+
+/// A loaded image: its luma, and its photo when asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    /// The brightness the pipeline reads.
+    pub luma: Luma,
+    /// The colours as 8-bit RGB (16-bit and float values scaled and clamped to 0..=255), when
+    /// [`LoadOptions::photo`] asked for them.
+    pub photo: Option<RgbImage>,
+}
+
+/// Loads the image file at `path` into its [`Luma`] (see the module documentation for the
+/// rules), upright unless `options.keep_orientation`, and its photo when `options.photo`.
+/// Refuses it from its header if it has more than `options.limits.max_pixels` pixels. The
+/// format is recognised from the content, so a JPEG named `.png` decodes as a JPEG (only TGA,
+/// which has no signature, is recognised by its `.tga` extension).
+///
+/// ```
+/// use edgegrad::image::{load, LoadOptions, Luma};
 /// # let dir = tempfile::tempdir()?;
-/// let path = dir.path().join("tiny.png");
-/// image::GrayImage::from_raw(2, 1, vec![0, 255]).unwrap().save(&path)?;
-/// let img = edgegrad::image::decode(&path, &Default::default())?;
-/// assert_eq!((img.width(), img.height()), (2, 1));
+/// let path = dir.path().join("rgb.png");
+/// image::RgbImage::from_raw(2, 1, vec![255, 0, 0, 0, 0, 0]).unwrap().save(&path)?;
+/// let loaded = load(&path, &LoadOptions { photo: true, ..Default::default() })?;
+/// assert_eq!(loaded.luma, Luma::F32(ndarray::array![[0.299f32, 0.0]]));
+/// assert_eq!(loaded.photo.unwrap().get_pixel(0, 0).0, [255, 0, 0]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn decode(path: &Path, limits: &DecodeLimits) -> Result<DynamicImage, LoadError> {
+pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    match decode(path, options) {
+        Ok(img) => {
+            let photo = options.photo.then(|| img.to_rgb8());
+            Ok(Loaded {
+                luma: luma_of(img),
+                photo,
+            })
+        }
+        Err(err @ LoadError::Unsupported { .. }) => {
+            let grid = float_tiff(path, options)?.ok_or(err)?;
+            let photo = options.photo.then(|| gray_photo(&grid));
+            Ok(Loaded {
+                luma: Luma::F32(grid),
+                photo,
+            })
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Decodes the image file at `path` with `image`, upright unless `options.keep_orientation`.
+fn decode(path: &Path, options: &LoadOptions) -> Result<DynamicImage, LoadError> {
+    let limits = &options.limits;
     let meta = std::fs::metadata(path).map_err(io_error)?;
     if meta.is_dir() {
         return Err(LoadError::Directory);
@@ -142,19 +202,19 @@ pub fn decode(path: &Path, limits: &DecodeLimits) -> Result<DynamicImage, LoadEr
         Some(f) => format!("{f:?}").to_uppercase(),
         None => return Err(LoadError::UnknownFormat),
     };
-    let decode_error = |source: ImageError| match source {
+    let decode_error = |cause: ImageError| match cause {
         ImageError::Unsupported(_) => LoadError::Unsupported {
             format: format.clone(),
-            source,
+            cause,
         },
         ImageError::IoError(e) if e.kind() != io::ErrorKind::UnexpectedEof => LoadError::Io(e),
         _ => LoadError::Corrupt {
             format: format.clone(),
-            source,
+            cause,
         },
     };
     reader.limits(decoder_limits(limits));
-    let decoder = reader.into_decoder().map_err(decode_error)?;
+    let mut decoder = reader.into_decoder().map_err(decode_error)?;
     let (width, height) = decoder.dimensions();
     if u64::from(width) * u64::from(height) > limits.max_pixels {
         return Err(LoadError::TooLarge {
@@ -176,7 +236,14 @@ pub fn decode(path: &Path, limits: &DecodeLimits) -> Result<DynamicImage, LoadEr
             bytes,
         })?;
     drop(probe);
-    DynamicImage::from_decoder(decoder).map_err(decode_error)
+    let orientation = if options.keep_orientation {
+        Orientation::NoTransforms
+    } else {
+        decoder.orientation().unwrap_or(Orientation::NoTransforms)
+    };
+    let mut img = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+    img.apply_orientation(orientation);
+    Ok(img)
 }
 
 /// The decoder's own limits: no dimension limit (ours is checked on the header), and an
@@ -198,69 +265,23 @@ fn io_error(e: io::Error) -> LoadError {
     }
 }
 
-/// Decodes the image file at `path` into its [`Luma`] (see the module documentation for the
-/// rules), refusing it from its header if it has more than `limits.max_pixels` pixels.
-///
-/// ```
-/// use edgegrad::image::{load_luma, Luma};
-/// # let dir = tempfile::tempdir()?;
-/// let path = dir.path().join("rgb.png");
-/// image::RgbImage::from_raw(1, 1, vec![255, 0, 0]).unwrap().save(&path)?;
-/// let luma = load_luma(&path, &Default::default())?;
-/// assert_eq!(luma, Luma::F32(ndarray::array![[0.299f32]]));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn load_luma(path: &Path, limits: &DecodeLimits) -> Result<Luma, LoadError> {
-    load_luma_and_photo(path, limits, false).map(|(luma, _)| luma)
+/// A gray grid as an 8-bit RGB photo: values in [0, 1] scaled to 0..=255, clamped.
+fn gray_photo(grid: &Array2<f32>) -> RgbImage {
+    let (rows, cols) = grid.dim();
+    RgbImage::from_fn(cols as u32, rows as u32, |x, y| {
+        let g = (grid[[y as usize, x as usize]].clamp(0.0, 1.0) * 255.0).round() as u8;
+        image::Rgb([g, g, g])
+    })
 }
 
-/// Like [`load_luma`], and also the photo as 8-bit RGB when `photo` is true (for overlays:
-/// 16-bit and float values are scaled and clamped to 0..=255). Besides what [`decode`] reads,
-/// this reads one-channel 32- and 64-bit float TIFFs (such as `--save-magnitude m.tif` writes),
-/// which the `image` crate does not.
-///
-/// ```
-/// use edgegrad::image::{load_luma_and_photo, Luma};
-/// # let dir = tempfile::tempdir()?;
-/// let path = dir.path().join("gray.png");
-/// image::GrayImage::from_raw(2, 1, vec![0, 200]).unwrap().save(&path)?;
-/// let (luma, photo) = load_luma_and_photo(&path, &Default::default(), true)?;
-/// assert_eq!(luma, Luma::U8(ndarray::array![[0u8, 200]]));
-/// assert_eq!(photo.unwrap().get_pixel(1, 0).0, [200, 200, 200]);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn load_luma_and_photo(
-    path: &Path,
-    limits: &DecodeLimits,
-    photo: bool,
-) -> Result<(Luma, Option<RgbImage>), LoadError> {
-    match decode(path, limits) {
-        Ok(img) => {
-            let rgb = photo.then(|| img.to_rgb8());
-            Ok((luma_of(img), rgb))
-        }
-        Err(err @ LoadError::Unsupported { .. }) => {
-            let grid = float_tiff(path, limits)?.ok_or(err)?;
-            let rgb = photo.then(|| {
-                let (rows, cols) = grid.dim();
-                let gray = grid
-                    .iter()
-                    .map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8);
-                let raw = gray.flat_map(|g| [g, g, g]).collect();
-                RgbImage::from_raw(cols as u32, rows as u32, raw).expect("size")
-            });
-            Ok((Luma::F32(grid), rgb))
-        }
-        Err(err) => Err(err),
-    }
-}
-
-/// The values of a one-channel float TIFF, `None` if the file is another kind of TIFF.
-fn float_tiff(path: &Path, limits: &DecodeLimits) -> Result<Option<Array2<f32>>, LoadError> {
+/// The values of a one-channel float TIFF, upright unless `options.keep_orientation`; `None`
+/// if the file is another kind of TIFF.
+fn float_tiff(path: &Path, options: &LoadOptions) -> Result<Option<Array2<f32>>, LoadError> {
     use tiff::decoder::{Decoder, DecodingResult};
+    let limits = &options.limits;
     let corrupt = |e: tiff::TiffError| LoadError::Corrupt {
         format: "TIFF".into(),
-        source: ImageError::Decoding(image::error::DecodingError::new(
+        cause: ImageError::Decoding(image::error::DecodingError::new(
             ImageFormat::Tiff.into(),
             e,
         )),
@@ -280,6 +301,17 @@ fn float_tiff(path: &Path, limits: &DecodeLimits) -> Result<Option<Array2<f32>>,
             max_pixels: limits.max_pixels,
         });
     }
+    let orientation = if options.keep_orientation {
+        Orientation::NoTransforms
+    } else {
+        decoder
+            .find_tag(tiff::tags::Tag::Orientation)
+            .ok()
+            .flatten()
+            .and_then(|v| v.into_u16().ok())
+            .and_then(|v| Orientation::from_exif(v.min(255) as u8))
+            .unwrap_or(Orientation::NoTransforms)
+    };
     let mut tiff_limits = tiff::decoder::Limits::default();
     tiff_limits.decoding_buffer_size =
         usize::try_from(limits.max_pixels.saturating_mul(8)).unwrap_or(usize::MAX);
@@ -293,7 +325,23 @@ fn float_tiff(path: &Path, limits: &DecodeLimits) -> Result<Option<Array2<f32>>,
     if values.len() != shape.0 * shape.1 {
         return Ok(None);
     }
-    Ok(Some(to_array(shape, values)))
+    Ok(Some(orient(to_array(shape, values), orientation)))
+}
+
+/// `grid` turned as `orientation` says, the way [`DynamicImage::apply_orientation`] turns
+/// images (axis 0 is y, axis 1 is x).
+fn orient<T: Clone>(grid: Array2<T>, orientation: Orientation) -> Array2<T> {
+    let turned = match orientation {
+        Orientation::NoTransforms => return grid,
+        Orientation::Rotate90 => grid.t().slice_move(s![.., ..;-1]),
+        Orientation::Rotate180 => grid.slice(s![..;-1, ..;-1]),
+        Orientation::Rotate270 => grid.t().slice_move(s![..;-1, ..]),
+        Orientation::FlipHorizontal => grid.slice(s![.., ..;-1]),
+        Orientation::FlipVertical => grid.slice(s![..;-1, ..]),
+        Orientation::Rotate90FlipH => grid.t(),
+        Orientation::Rotate270FlipH => grid.t().slice_move(s![..;-1, ..;-1]),
+    };
+    turned.as_standard_layout().into_owned()
 }
 
 #[cfg(test)]

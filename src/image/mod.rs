@@ -1,9 +1,9 @@
 //! The image side: files to luma grids and back, and pictures of results.
 //!
-//! [`decode`] reads image files, [`luma`] turns them into grids, `plane` is how banded kernels
-//! read a grid (row by row, through a `RowSource`), `bands` runs them over bands of rows in
-//! parallel and `row_cache` keeps the rows they reuse; [`render`] draws results and [`encode`]
-//! writes pictures and raw arrays. Nothing here knows the command line.
+//! [`load`] reads image files (through [`decode`]), [`luma`] turns them into grids, `plane` is
+//! how banded kernels read a grid (row by row, through a `RowSource`), `bands` runs them over
+//! bands of rows in parallel and `row_cache` keeps the rows they reuse; [`render`] draws results
+//! and [`encode`] writes pictures and raw arrays. Nothing here knows the command line.
 
 pub(crate) mod bands;
 pub mod decode;
@@ -13,5 +13,5 @@ pub(crate) mod plane;
 pub mod render;
 pub(crate) mod row_cache;
 
-pub use decode::{decode, load_luma, load_luma_and_photo, DecodeLimits, LoadError};
+pub use decode::{load, DecodeLimits, LoadError, LoadOptions, Loaded};
 pub use luma::{luma_of, Luma, LumaView};

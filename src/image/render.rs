@@ -24,6 +24,50 @@ pub enum Depth {
     Sixteen,
 }
 
+impl Depth {
+    /// Bits per sample: 8 or 16.
+    ///
+    /// ```
+    /// assert_eq!(edgegrad::image::render::Depth::Sixteen.bits(), 16);
+    /// ```
+    pub fn bits(self) -> u8 {
+        match self {
+            Depth::Eight => 8,
+            Depth::Sixteen => 16,
+        }
+    }
+}
+
+/// A bit depth other than 8 or 16.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bit depth must be 8 or 16, got {0:?}")]
+pub struct DepthParseError(pub String);
+
+/// Parses `8` or `16`.
+///
+/// ```
+/// use edgegrad::image::render::Depth;
+/// assert_eq!("16".parse::<Depth>(), Ok(Depth::Sixteen));
+/// assert!("12".parse::<Depth>().is_err());
+/// ```
+impl std::str::FromStr for Depth {
+    type Err = DepthParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "8" => Ok(Depth::Eight),
+            "16" => Ok(Depth::Sixteen),
+            _ => Err(DepthParseError(s.to_string())),
+        }
+    }
+}
+
+impl std::fmt::Display for Depth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.bits())
+    }
+}
+
 /// A gray picture of either depth.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GrayPicture {

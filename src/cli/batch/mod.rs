@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use clap::{Args, ValueEnum};
 use edgegrad::batch::plan::FolderPlan;
 use edgegrad::batch::runner::{run_plan, FileRecord, Processed, RunOptions, Status};
 use edgegrad::batch::shard::{ShardError, ShardSpec};
-use edgegrad::detect::{Pipeline, Wanted};
+use edgegrad::detect::{EdgeRule, Picture, Pipeline};
 use edgegrad::image::encode::encode_png;
 use edgegrad::image::render::Depth;
-use edgegrad::image::{decode, luma_of, DecodeLimits, LoadError};
+use edgegrad::image::{load, LoadOptions, Loaded};
 use edgegrad::io::atomic::write_atomically;
 use edgegrad::timings::Timings;
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
@@ -24,7 +24,7 @@ mod report;
 
 use report::{Report, Totals};
 
-use super::detect::{output_picture, DetectOptions, OutputKind};
+use super::detect::{depth_conflict, load_error_message, DetectOptions};
 use super::UsageError;
 
 /// Edge maps for every image in a folder tree, in parallel.
@@ -46,6 +46,11 @@ pub struct BatchArgs {
 
     #[command(flatten)]
     detect: DetectOptions,
+
+    /// Bits per sample of magnitude pictures (--output magnitude): 8 or 16. Other pictures are
+    /// 8-bit, so 16 with another --output is an error.
+    #[arg(long, value_name = "8|16", default_value = "8")]
+    depth: Depth,
 
     /// Write a JSON report of every file (status, error, size, edge fraction, times), the
     /// options and the totals to this file.
@@ -88,7 +93,7 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode> {
         .map(|spec| spec.resolve(|name| std::env::var(name).ok()))
         .transpose()
         .map_err(|e| UsageError(e.to_string()))?;
-    let work = FileWork::new(&args.detect)?;
+    let work = FileWork::new(&args.detect, args.depth)?;
     let plan =
         FolderPlan::new(&args.in_dir, &args.out_dir).map_err(|e| UsageError(e.to_string()))?;
     let plan = match shard {
@@ -200,67 +205,44 @@ fn progress_bar(len: usize, quiet: bool) -> ProgressBar {
 /// What is done to each file: the detect pipeline and the picture `--output` names.
 struct FileWork {
     pipeline: Pipeline,
-    limits: DecodeLimits,
-    kind: OutputKind,
+    load: LoadOptions,
+    picture: Picture,
     depth: Depth,
-    wanted: Wanted,
 }
 
 impl FileWork {
-    fn new(options: &DetectOptions) -> Result<FileWork, UsageError> {
-        let kind = options.output;
-        let wanted = match kind {
-            OutputKind::Edges | OutputKind::Overlay => Wanted::edges(),
-            OutputKind::Magnitude => Wanted {
-                magnitude: true,
-                ..Wanted::default()
-            },
-            OutputKind::Direction => Wanted {
-                magnitude: true,
-                direction: true,
-                ..Wanted::default()
-            },
-            OutputKind::Dx => Wanted {
-                dx: true,
-                ..Wanted::default()
-            },
-            OutputKind::Dy => Wanted {
-                dy: true,
-                ..Wanted::default()
-            },
-        };
+    fn new(options: &DetectOptions, depth: Depth) -> Result<FileWork, UsageError> {
+        let picture = options.output;
+        if depth == Depth::Sixteen && picture != Picture::Magnitude {
+            return Err(depth_conflict(picture, ""));
+        }
         Ok(FileWork {
             pipeline: options.pipeline()?,
-            limits: options.limits(),
-            kind,
-            depth: options.depth()?,
-            wanted,
+            load: options.load_options(picture.needs_photo()),
+            picture,
+            depth,
         })
     }
 
-    /// Decodes `input`, runs the pipeline and writes the picture to `output` (atomically). The
+    /// Loads `input`, runs the pipeline and writes the picture to `output` (atomically). The
     /// error names the cause; the caller knows the file.
     fn process(&self, input: &Path, output: &Path) -> Result<Processed> {
         let mut timings = Timings::new();
-        let img = timings
-            .time("decode_ms", || decode(input, &self.limits))
-            .map_err(load_error)?;
-        let photo = (self.kind == OutputKind::Overlay).then(|| img.to_rgb8());
-        let luma = timings.time("decode_ms", || luma_of(img));
+        let Loaded { luma, photo } = timings
+            .time("decode_ms", || load(input, &self.load))
+            .map_err(|e| anyhow!(load_error_message(&e)))?;
         let (height, width) = luma.dim();
-        let mut detection = self.pipeline.run(luma.view(), &self.wanted, &mut timings);
+        let wanted = self.picture.wanted();
+        let mut detection = self.pipeline.run(luma.view(), &wanted, &mut timings);
         drop(luma);
         let edge_fraction = detection.edges.as_ref().map(|e| {
             let edges = e.iter().filter(|&&v| v != 0).count();
             edges as f64 / e.len().max(1) as f64
         });
-        let missing =
-            || anyhow::anyhow!("the pipeline did not compute the {} map", self.kind.name());
-        let picture = timings
-            .time("render_ms", || {
-                output_picture(self.kind, &mut detection, photo.as_ref(), self.depth)
-            })
-            .ok_or_else(missing)?;
+        let picture = timings.time("render_ms", || {
+            self.picture
+                .draw_taking(&mut detection, photo.as_ref(), self.depth)
+        })?;
         timings
             .time("encode_ms", || {
                 write_atomically(output, |w| {
@@ -281,14 +263,6 @@ impl FileWork {
     }
 }
 
-/// A load error with the hint `detect` gives for oversize images.
-fn load_error(e: LoadError) -> anyhow::Error {
-    match e {
-        LoadError::TooLarge { .. } => anyhow::anyhow!("{e} (raise --max-pixels to allow it)"),
-        e => e.into(),
-    }
-}
-
 /// The options of a run, for the report.
 fn describe(args: &BatchArgs, jobs: usize) -> Value {
     let d = &args.detect;
@@ -296,17 +270,25 @@ fn describe(args: &BatchArgs, jobs: usize) -> Value {
         .operator
         .to_possible_value()
         .map(|v| v.get_name().to_string());
+    let (threshold, hysteresis) = match d.rule() {
+        EdgeRule::Threshold(t) => (Some(t.to_string()), None),
+        EdgeRule::Hysteresis(levels) | EdgeRule::Canny(Some(levels)) => {
+            (None, Some(levels.to_string()))
+        }
+        EdgeRule::Canny(None) => (None, Some("auto".to_string())),
+    };
     json!({
         "operator": operator,
-        "edge_order": d.edge_order,
+        "edge_order": d.edge_order.get(),
         "sigma": d.sigma,
-        "threshold": d.threshold,
-        "hysteresis": d.hysteresis,
+        "threshold": threshold,
+        "hysteresis": hysteresis,
         "thin": d.thin,
         "canny": d.canny,
         "output": d.output.name(),
-        "depth": d.depth,
+        "depth": args.depth.bits(),
         "max_pixels": d.max_pixels,
+        "keep_orientation": d.keep_orientation,
         "jobs": jobs,
         "skip_existing": args.skip_existing,
     })

@@ -5,17 +5,18 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 
-use edgegrad::detect::{Detection, Wanted};
-use edgegrad::image::render::{self, Depth, GrayPicture};
-use edgegrad::image::{decode, luma_of, DecodeLimits, Luma};
+use edgegrad::detect::{Detection, Picture, Wanted};
+use edgegrad::image::render::Depth;
+use edgegrad::image::{load, LoadOptions, Loaded, Luma};
 use edgegrad::io::atomic::{same_file, write_atomically};
 use edgegrad::timings::Timings;
 use image::codecs::png::PngEncoder;
-use image::{ExtendedColorType, ImageEncoder, RgbImage};
+use image::{DynamicImage, ExtendedColorType, ImageEncoder, RgbImage};
 
+use super::super::detect::load_error_message;
 use super::freshness::{Have, Request, Work};
-use super::scale::{letterbox, Picture};
-use super::state::{Levels, View};
+use super::scale::{letterbox, Canvas};
+use super::state::Levels;
 
 /// A request for the worker.
 #[derive(Debug)]
@@ -66,20 +67,24 @@ struct Photo {
 
 /// The worker's state: what is loaded, computed and rendered.
 pub struct Computer {
-    limits: DecodeLimits,
+    load: LoadOptions,
     have: Have,
     photo: Option<Photo>,
     detection: Detection,
-    picture: Option<Picture>,
+    picture: Option<Canvas>,
     /// Frames the window has finished with, to draw into again.
     spare: Receiver<Vec<u32>>,
 }
 
 impl Computer {
-    /// A computer that loads images within `limits` and reuses frames sent back on `spare`.
-    pub fn new(limits: DecodeLimits, spare: Receiver<Vec<u32>>) -> Self {
+    /// A computer that loads images as `load` says (always with the photo, which the original
+    /// and overlay views show) and reuses frames sent back on `spare`.
+    pub fn new(load: LoadOptions, spare: Receiver<Vec<u32>>) -> Self {
         Computer {
-            limits,
+            load: LoadOptions {
+                photo: true,
+                ..load
+            },
             have: Have::new(),
             photo: None,
             detection: Detection::default(),
@@ -116,7 +121,7 @@ impl Computer {
     fn bring_up_to_date(&mut self, o: &mut Outcome) -> Result<(), String> {
         let (r, timings) = (&o.request, &mut o.timings);
         if o.work == Work::Load {
-            let photo = timings.time("decode_ms", || load(&r.file.path, &self.limits))?;
+            let photo = timings.time("decode_ms", || load_photo(&r.file.path, &self.load))?;
             self.photo = Some(photo);
             self.detection = Detection::default();
         }
@@ -153,7 +158,7 @@ impl Computer {
     /// An empty window-sized frame, shown when the file cannot be.
     fn blank(&self, window: (usize, usize)) -> Option<Frame> {
         let mut pixels = self.spare.try_recv().unwrap_or_default();
-        letterbox(&Picture::Gray(Default::default()), window, &mut pixels);
+        letterbox(&Canvas::Gray(Default::default()), window, &mut pixels);
         (window.0 * window.1 > 0).then_some(Frame {
             pixels,
             size: window,
@@ -173,8 +178,8 @@ impl Computer {
         }
         let (w, h) = picture.dimensions();
         let (bytes, colour) = match picture {
-            Picture::Gray(g) => (g.as_raw(), ExtendedColorType::L8),
-            Picture::Rgb(c) => (c.as_raw(), ExtendedColorType::Rgb8),
+            Canvas::Gray(g) => (g.as_raw(), ExtendedColorType::L8),
+            Canvas::Rgb(c) => (c.as_raw(), ExtendedColorType::Rgb8),
         };
         write_atomically(&path, |out| {
             PngEncoder::new(out)
@@ -186,14 +191,12 @@ impl Computer {
     }
 }
 
-/// Decodes the file at `path` into its luma and its RGB colours.
-fn load(path: &Path, limits: &DecodeLimits) -> Result<Photo, String> {
-    let img = decode(path, limits).map_err(|e| format!("cannot load {}: {e}", path.display()))?;
-    let rgb = img.to_rgb8();
-    Ok(Photo {
-        luma: luma_of(img),
-        rgb,
-    })
+/// Loads the file at `path` into its luma and its RGB colours.
+fn load_photo(path: &Path, options: &LoadOptions) -> Result<Photo, String> {
+    let problem = |e| format!("cannot load {}: {}", path.display(), load_error_message(&e));
+    let Loaded { luma, photo } = load(path, options).map_err(problem)?;
+    let rgb = photo.ok_or_else(|| format!("cannot load {}: no photo", path.display()))?;
+    Ok(Photo { luma, rgb })
 }
 
 /// Moves the outputs present in `new` into `kept`.
@@ -215,36 +218,21 @@ fn merge(kept: &mut Detection, new: Detection) {
     }
 }
 
-/// Renders `view` at the image's size.
-fn draw(view: View, photo: &Photo, d: &Detection) -> Result<Picture, String> {
-    let gone = || format!("the {} view's data is missing", view.name());
-    Ok(match view {
-        View::Original => Picture::Rgb(photo.rgb.clone()),
-        View::Edges => Picture::Gray(render::edges(d.edges.clone().ok_or_else(gone)?)),
-        View::Magnitude => {
-            let m = d.magnitude.as_ref().ok_or_else(gone)?;
-            match render::magnitude(m.view(), Depth::Eight) {
-                GrayPicture::Eight(g) => Picture::Gray(g),
-                GrayPicture::Sixteen(_) => return Err(gone()),
-            }
-        }
-        View::Dx => Picture::Rgb(render::signed(d.dx.as_ref().ok_or_else(gone)?.view())),
-        View::Dy => Picture::Rgb(render::signed(d.dy.as_ref().ok_or_else(gone)?.view())),
-        View::Direction => {
-            let dir = d.direction.as_ref().ok_or_else(gone)?;
-            let mag = d.magnitude.as_ref().ok_or_else(gone)?;
-            Picture::Rgb(render::direction(dir.view(), mag.view()))
-        }
-        View::Overlay => {
-            let e = d.edges.as_ref().ok_or_else(gone)?;
-            Picture::Rgb(render::overlay(&photo.rgb, e.view()))
-        }
+/// Renders `view` at the image's size (8-bit, as the window shows it).
+fn draw(view: Picture, photo: &Photo, d: &Detection) -> Result<Canvas, String> {
+    let picture = view
+        .draw(d, Some(&photo.rgb), Depth::Eight)
+        .map_err(|e| e.to_string())?;
+    Ok(match picture {
+        DynamicImage::ImageLuma8(g) => Canvas::Gray(g),
+        DynamicImage::ImageRgb8(c) => Canvas::Rgb(c),
+        other => Canvas::Rgb(other.to_rgb8()),
     })
 }
 
 /// `DIR/STEM.VIEW.png` beside `input`, or `STEM.VIEW-N.png` with the smallest N that no file
 /// has: saving never replaces a file.
-fn free_name(input: &Path, view: View) -> Option<PathBuf> {
+fn free_name(input: &Path, view: Picture) -> Option<PathBuf> {
     let dir = input.parent().unwrap_or(Path::new(""));
     let stem = input.file_stem()?.to_string_lossy();
     (0..10_000)
@@ -271,7 +259,7 @@ mod tests {
         path
     }
 
-    fn job(path: &Path, view: View, save: bool) -> Job {
+    fn job(path: &Path, view: Picture, save: bool) -> Job {
         Job {
             request: Request {
                 file: FileId {
@@ -288,7 +276,7 @@ mod tests {
     }
 
     fn computer() -> Computer {
-        Computer::new(DecodeLimits::default(), mpsc::channel().1)
+        Computer::new(LoadOptions::default(), mpsc::channel().1)
     }
 
     #[test]
@@ -296,7 +284,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = step_image(dir.path());
         let mut c = computer();
-        let o = c.run(job(&path, View::Edges, false));
+        let o = c.run(job(&path, Picture::Edges, false));
         assert_eq!(o.work, Work::Load);
         assert_eq!(o.problem, None);
         assert_eq!(o.image_size, Some((6, 4)));
@@ -310,7 +298,7 @@ mod tests {
         let expected: Vec<bool> = (0..12).map(|x| (4..8).contains(&x)).collect();
         assert_eq!(row, expected);
         // The same request again needs nothing and draws nothing new.
-        let again = c.run(job(&path, View::Edges, false));
+        let again = c.run(job(&path, Picture::Edges, false));
         assert_eq!(again.work, Work::Nothing);
         assert!(again.frame.is_none());
     }
@@ -320,7 +308,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = step_image(dir.path());
         let mut c = computer();
-        for view in View::ALL {
+        for view in Picture::ALL {
             let o = c.run(job(&path, view, false));
             assert_eq!(o.problem, None, "{view:?}");
             assert!(o.frame.is_some(), "{view:?}");
@@ -333,13 +321,13 @@ mod tests {
         let path = dir.path().join("broken.png");
         std::fs::write(&path, b"\x89PNG\r\n\x1a\nnot really").unwrap();
         let mut c = computer();
-        let o = c.run(job(&path, View::Edges, true));
+        let o = c.run(job(&path, Picture::Edges, true));
         let problem = o.problem.unwrap();
         assert!(problem.contains("broken.png"), "{problem}");
         assert!(o.saved.is_none());
         assert_eq!(o.frame.unwrap().size, (12, 8));
         // Nothing is kept: the next request tries to load again.
-        assert_eq!(c.run(job(&path, View::Edges, false)).work, Work::Load);
+        assert_eq!(c.run(job(&path, Picture::Edges, false)).work, Work::Load);
     }
 
     #[test]
@@ -347,9 +335,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = step_image(dir.path());
         let mut c = computer();
-        let first = c.run(job(&path, View::Edges, true)).saved.unwrap().unwrap();
+        let first = c
+            .run(job(&path, Picture::Edges, true))
+            .saved
+            .unwrap()
+            .unwrap();
         assert_eq!(first, dir.path().join("step.edges.png"));
-        let second = c.run(job(&path, View::Edges, true)).saved.unwrap().unwrap();
+        let second = c
+            .run(job(&path, Picture::Edges, true))
+            .saved
+            .unwrap()
+            .unwrap();
         assert_eq!(second, dir.path().join("step.edges-1.png"));
         let saved = image::open(&first).unwrap().to_luma8();
         assert_eq!(saved.dimensions(), (6, 4));
@@ -371,13 +367,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("a.b.jpg");
         assert_eq!(
-            free_name(&input, View::Dx),
+            free_name(&input, Picture::Dx),
             Some(dir.path().join("a.b.dx.png"))
         );
         std::fs::write(dir.path().join("a.b.dx.png"), b"").unwrap();
         std::fs::write(dir.path().join("a.b.dx-1.png"), b"").unwrap();
         assert_eq!(
-            free_name(&input, View::Dx),
+            free_name(&input, Picture::Dx),
             Some(dir.path().join("a.b.dx-2.png"))
         );
     }

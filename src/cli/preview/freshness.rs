@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 
 use edgegrad::detect::derivatives::Derivatives;
-use edgegrad::detect::{Pipeline, Wanted};
+use edgegrad::detect::{Picture, Pipeline, Wanted};
 
-use super::state::View;
+use super::super::detect::union;
 
 /// One version of one file: `version` grows on every reload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub struct Request {
     /// The validated parameters.
     pub pipeline: Pipeline,
     /// The view.
-    pub view: View,
+    pub view: Picture,
     /// The window's (width, height); `(0, 0)` for "not open yet".
     pub window: (usize, usize),
 }
@@ -56,7 +56,7 @@ pub struct Have {
     maps: Option<(Derivatives, Wanted)>,
     /// The pipeline the edge map present came from.
     edges: Option<Pipeline>,
-    rendered: Option<View>,
+    rendered: Option<Picture>,
     window: Option<(usize, usize)>,
 }
 
@@ -83,7 +83,7 @@ impl Have {
 
     /// The outputs `want`'s view needs that are absent or stale: what the pipeline must run.
     pub fn missing(&self, want: &Request) -> Wanted {
-        let needed = want.view.needs();
+        let needed = want.view.wanted();
         if self.file.as_ref() != Some(&want.file) {
             return needed;
         }
@@ -137,16 +137,6 @@ impl Have {
     }
 }
 
-fn union(a: Wanted, b: Wanted) -> Wanted {
-    Wanted {
-        edges: a.edges || b.edges,
-        magnitude: a.magnitude || b.magnitude,
-        direction: a.direction || b.direction,
-        dx: a.dx || b.dx,
-        dy: a.dy || b.dy,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::plain;
@@ -154,8 +144,9 @@ mod tests {
     use edgegrad::detect::config::DetectConfig;
     use edgegrad::detect::derivatives::Operator;
     use edgegrad::detect::edges::threshold::Threshold;
+    use edgegrad::detect::EdgeRule;
 
-    fn request(config: DetectConfig, view: View) -> Request {
+    fn request(config: DetectConfig, view: Picture) -> Request {
         Request {
             file: FileId {
                 path: "a.png".into(),
@@ -178,7 +169,7 @@ mod tests {
     #[test]
     fn the_first_request_loads_and_a_repeat_needs_nothing() {
         let mut have = Have::new();
-        let r = request(plain(), View::Edges);
+        let r = request(plain(), Picture::Edges);
         assert_eq!(after(&mut have, &r), Work::Load);
         assert_eq!(have.plan(&r), Work::Nothing);
     }
@@ -186,7 +177,7 @@ mod tests {
     #[test]
     fn reloading_or_another_file_loads() {
         let mut have = Have::new();
-        let r = request(plain(), View::Original);
+        let r = request(plain(), Picture::Original);
         after(&mut have, &r);
         let mut reload = r.clone();
         reload.file.version = 1;
@@ -199,7 +190,7 @@ mod tests {
     #[test]
     fn a_new_window_size_only_rescales() {
         let mut have = Have::new();
-        let r = request(plain(), View::Edges);
+        let r = request(plain(), Picture::Edges);
         after(&mut have, &r);
         let resized = Request {
             window: (800, 600),
@@ -213,22 +204,25 @@ mod tests {
         let mut have = Have::new();
         let base = plain();
         let higher = DetectConfig {
-            threshold: Threshold::Value(0.3),
+            rule: EdgeRule::Threshold(Threshold::Value(0.3)),
             ..base.clone()
         };
-        after(&mut have, &request(base.clone(), View::Edges));
+        after(&mut have, &request(base.clone(), Picture::Edges));
         assert_eq!(
-            have.plan(&request(higher.clone(), View::Edges)),
+            have.plan(&request(higher.clone(), Picture::Edges)),
             Work::Pipeline
         );
         assert_eq!(
-            have.plan(&request(higher.clone(), View::Overlay)),
+            have.plan(&request(higher.clone(), Picture::Overlay)),
             Work::Pipeline
         );
 
         let mut have = Have::new();
-        after(&mut have, &request(base, View::Magnitude));
-        assert_eq!(have.plan(&request(higher, View::Magnitude)), Work::Nothing);
+        after(&mut have, &request(base, Picture::Magnitude));
+        assert_eq!(
+            have.plan(&request(higher, Picture::Magnitude)),
+            Work::Nothing
+        );
     }
 
     #[test]
@@ -244,11 +238,16 @@ mod tests {
                 ..base.clone()
             },
             DetectConfig {
-                edge_order: 2,
+                edge_order: edgegrad::detect::EdgeOrder::Second,
                 ..base.clone()
             },
         ];
-        for view in [View::Edges, View::Magnitude, View::Dx, View::Direction] {
+        for view in [
+            Picture::Edges,
+            Picture::Magnitude,
+            Picture::Dx,
+            Picture::Direction,
+        ] {
             let mut have = Have::new();
             after(&mut have, &request(base.clone(), view));
             for c in &changes {
@@ -264,49 +263,55 @@ mod tests {
     #[test]
     fn the_original_view_never_runs_the_pipeline() {
         let mut have = Have::new();
-        after(&mut have, &request(plain(), View::Original));
+        after(&mut have, &request(plain(), Picture::Original));
         let sobel = DetectConfig {
             operator: Operator::Sobel,
             ..plain()
         };
-        assert_eq!(have.plan(&request(sobel, View::Original)), Work::Nothing);
+        assert_eq!(have.plan(&request(sobel, Picture::Original)), Work::Nothing);
     }
 
     #[test]
     fn views_of_outputs_already_computed_only_render() {
         let mut have = Have::new();
         let c = plain();
-        after(&mut have, &request(c.clone(), View::Edges));
+        after(&mut have, &request(c.clone(), Picture::Edges));
         // Overlay uses the same edges; the original needs nothing.
-        assert_eq!(have.plan(&request(c.clone(), View::Overlay)), Work::Render);
-        assert_eq!(have.plan(&request(c.clone(), View::Original)), Work::Render);
+        assert_eq!(
+            have.plan(&request(c.clone(), Picture::Overlay)),
+            Work::Render
+        );
+        assert_eq!(
+            have.plan(&request(c.clone(), Picture::Original)),
+            Work::Render
+        );
         // dx was never computed.
-        assert_eq!(have.plan(&request(c.clone(), View::Dx)), Work::Pipeline);
-        after(&mut have, &request(c.clone(), View::Dx));
-        after(&mut have, &request(c.clone(), View::Dy));
+        assert_eq!(have.plan(&request(c.clone(), Picture::Dx)), Work::Pipeline);
+        after(&mut have, &request(c.clone(), Picture::Dx));
+        after(&mut have, &request(c.clone(), Picture::Dy));
         // Both maps and the edges stay valid together.
-        assert_eq!(have.plan(&request(c.clone(), View::Dx)), Work::Render);
-        assert_eq!(have.plan(&request(c.clone(), View::Edges)), Work::Render);
+        assert_eq!(have.plan(&request(c.clone(), Picture::Dx)), Work::Render);
+        assert_eq!(have.plan(&request(c.clone(), Picture::Edges)), Work::Render);
     }
 
     #[test]
     fn an_edge_rule_change_keeps_the_maps_and_drops_the_edges() {
         let mut have = Have::new();
         let c = plain();
-        after(&mut have, &request(c.clone(), View::Magnitude));
-        after(&mut have, &request(c.clone(), View::Edges));
+        after(&mut have, &request(c.clone(), Picture::Magnitude));
+        after(&mut have, &request(c.clone(), Picture::Edges));
         let thin = DetectConfig {
             thin: true,
             ..c.clone()
         };
-        let r = request(thin.clone(), View::Edges);
+        let r = request(thin.clone(), Picture::Edges);
         assert_eq!(have.missing(&r), Wanted::edges());
         after(&mut have, &r);
         assert_eq!(
-            have.plan(&request(thin.clone(), View::Magnitude)),
+            have.plan(&request(thin.clone(), Picture::Magnitude)),
             Work::Render
         );
-        assert_eq!(have.plan(&request(c, View::Edges)), Work::Pipeline);
+        assert_eq!(have.plan(&request(c, Picture::Edges)), Work::Pipeline);
     }
 
     #[test]
@@ -314,37 +319,40 @@ mod tests {
         // Canny thins anyway, and sigma 0 is no smoothing: neither change reruns anything.
         let mut have = Have::new();
         let canny = DetectConfig {
-            canny: true,
+            rule: EdgeRule::Canny(None),
             ..plain()
         };
-        after(&mut have, &request(canny.clone(), View::Edges));
+        after(&mut have, &request(canny.clone(), Picture::Edges));
         let canny_thin = DetectConfig {
             thin: true,
             ..canny
         };
-        assert_eq!(have.plan(&request(canny_thin, View::Edges)), Work::Nothing);
+        assert_eq!(
+            have.plan(&request(canny_thin, Picture::Edges)),
+            Work::Nothing
+        );
 
         let mut have = Have::new();
-        after(&mut have, &request(plain(), View::Dx));
+        after(&mut have, &request(plain(), Picture::Dx));
         let zero = DetectConfig {
             sigma: Some(0.0),
             ..plain()
         };
-        assert_eq!(have.plan(&request(zero, View::Dx)), Work::Nothing);
+        assert_eq!(have.plan(&request(zero, Picture::Dx)), Work::Nothing);
     }
 
     #[test]
     fn derivative_changes_drop_stale_maps_for_later_views() {
         let mut have = Have::new();
         let c = plain();
-        after(&mut have, &request(c.clone(), View::Dx));
+        after(&mut have, &request(c.clone(), Picture::Dx));
         let sobel = DetectConfig {
             operator: Operator::Sobel,
             ..c.clone()
         };
-        after(&mut have, &request(sobel.clone(), View::Dy));
+        after(&mut have, &request(sobel.clone(), Picture::Dy));
         // dx was computed with the old operator.
-        assert_eq!(have.plan(&request(sobel, View::Dx)), Work::Pipeline);
-        assert_eq!(have.plan(&request(c, View::Dy)), Work::Pipeline);
+        assert_eq!(have.plan(&request(sobel, Picture::Dx)), Work::Pipeline);
+        assert_eq!(have.plan(&request(c, Picture::Dy)), Work::Pipeline);
     }
 }

@@ -1,17 +1,18 @@
 //! The keys: which key means what, and what each command does to the [`State`].
 
-use edgegrad::detect::config::DetectConfig;
+use edgegrad::detect::config::{DetectConfig, EdgeOrder, AUTO_SIGMA};
 use edgegrad::detect::derivatives::Operator;
 use edgegrad::detect::edges::threshold::Threshold;
+use edgegrad::detect::{EdgeRule, HysteresisLevels, Picture};
 use minifb::Key;
 
-use super::state::{State, View};
+use super::state::State;
 
 /// Something the user asked for with a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
     /// Show a view.
-    Show(View),
+    Show(Picture),
     /// Raise the threshold (or both hysteresis levels) one step.
     ThresholdUp,
     /// Lower the threshold (or both hysteresis levels) one step.
@@ -93,13 +94,13 @@ edgegrad preview keys:
 pub fn command(key: Key) -> Option<Command> {
     use Command::*;
     Some(match key {
-        Key::Key1 | Key::NumPad1 => Show(View::Original),
-        Key::Key2 | Key::NumPad2 => Show(View::Edges),
-        Key::Key3 | Key::NumPad3 => Show(View::Magnitude),
-        Key::Key4 | Key::NumPad4 => Show(View::Dx),
-        Key::Key5 | Key::NumPad5 => Show(View::Dy),
-        Key::Key6 | Key::NumPad6 => Show(View::Direction),
-        Key::Key7 | Key::NumPad7 => Show(View::Overlay),
+        Key::Key1 | Key::NumPad1 => Show(Picture::Original),
+        Key::Key2 | Key::NumPad2 => Show(Picture::Edges),
+        Key::Key3 | Key::NumPad3 => Show(Picture::Magnitude),
+        Key::Key4 | Key::NumPad4 => Show(Picture::Dx),
+        Key::Key5 | Key::NumPad5 => Show(Picture::Dy),
+        Key::Key6 | Key::NumPad6 => Show(Picture::Direction),
+        Key::Key7 | Key::NumPad7 => Show(Picture::Overlay),
         Key::Up => ThresholdUp,
         Key::Down => ThresholdDown,
         Key::LeftBracket => SigmaDown,
@@ -181,12 +182,30 @@ impl State {
                     Operator::Prewitt => Operator::Central,
                 }
             }
-            EdgeOrder => c.edge_order = if c.edge_order == 1 { 2 } else { 1 },
+            EdgeOrder => {
+                c.edge_order = match c.edge_order {
+                    self::EdgeOrder::First => self::EdgeOrder::Second,
+                    self::EdgeOrder::Second => self::EdgeOrder::First,
+                }
+            }
             Thin => c.thin = !c.thin,
-            Canny => c.canny = !c.canny,
+            Canny => {
+                c.rule = match c.rule {
+                    EdgeRule::Threshold(t) => {
+                        self.shelved = t;
+                        EdgeRule::Canny(None)
+                    }
+                    EdgeRule::Hysteresis(levels) => EdgeRule::Canny(Some(levels)),
+                    EdgeRule::Canny(Some(levels)) => EdgeRule::Hysteresis(levels),
+                    EdgeRule::Canny(None) => EdgeRule::Threshold(self.shelved),
+                }
+            }
             AutoThreshold => {
-                c.threshold = Threshold::Auto;
-                c.hysteresis = None;
+                self.shelved = Threshold::Auto;
+                c.rule = match c.rule {
+                    EdgeRule::Canny(_) => EdgeRule::Canny(None),
+                    _ => EdgeRule::Threshold(Threshold::Auto),
+                };
             }
         }
         self.set_config(c)
@@ -197,25 +216,36 @@ impl State {
     fn step_threshold(&self, c: &mut DetectConfig, factor: f32) {
         let found = self.levels();
         let step = |v: f32| (v.max(MIN_THRESHOLD) * factor).min(f32::MAX);
-        if c.canny || c.hysteresis.is_some() {
-            let (low, high) = c
-                .hysteresis
-                .or(found.and_then(|l| l.hysteresis))
-                .unwrap_or((START_THRESHOLD / 2.0, START_THRESHOLD));
-            c.hysteresis = Some((step(low), step(high)));
-        } else {
-            if c.threshold == Threshold::Auto {
-                // Keep what the automatic level implied, so only the level changes.
-                c.thin = true;
-                c.sigma = c.sigma.or(Some(edgegrad::detect::config::AUTO_SIGMA));
-            }
-            let now = match c.threshold {
-                Threshold::Value(v) => v,
-                Threshold::Auto | Threshold::Otsu | Threshold::Percent(_) => {
-                    found.map_or(START_THRESHOLD, |l| l.threshold)
+        match c.rule {
+            EdgeRule::Threshold(threshold) => {
+                if threshold == Threshold::Auto {
+                    // Keep what the automatic level implied, so only the level changes.
+                    c.thin = true;
+                    c.sigma = c.sigma.or(Some(AUTO_SIGMA));
                 }
-            };
-            c.threshold = Threshold::Value(step(now));
+                let now = match threshold {
+                    Threshold::Value(v) => v,
+                    Threshold::Auto | Threshold::Otsu | Threshold::Percent(_) => {
+                        found.map_or(START_THRESHOLD, |l| l.threshold)
+                    }
+                };
+                c.rule = EdgeRule::Threshold(Threshold::Value(step(now)));
+            }
+            EdgeRule::Hysteresis(_) | EdgeRule::Canny(_) => {
+                let (low, high) = c
+                    .rule
+                    .levels()
+                    .map(HysteresisLevels::pair)
+                    .or(found.and_then(|l| l.hysteresis))
+                    .unwrap_or((START_THRESHOLD / 2.0, START_THRESHOLD));
+                let Ok(levels) = HysteresisLevels::new(step(low), step(high)) else {
+                    return;
+                };
+                c.rule = match c.rule {
+                    EdgeRule::Canny(_) => EdgeRule::Canny(Some(levels)),
+                    _ => EdgeRule::Hysteresis(levels),
+                };
+            }
         }
     }
 
@@ -310,10 +340,10 @@ mod tests {
     fn view_keys_render_or_run_what_the_view_needs() {
         let mut s = state(plain());
         assert_eq!(press(&mut s, Key::Key7), (Effect::Update, Work::Render));
-        assert_eq!(s.view, View::Overlay);
+        assert_eq!(s.view, Picture::Overlay);
         assert_eq!(press(&mut s, Key::Key1), (Effect::Update, Work::Render));
         assert_eq!(press(&mut s, Key::Key3), (Effect::Update, Work::Pipeline));
-        assert_eq!(s.view, View::Magnitude);
+        assert_eq!(s.view, Picture::Magnitude);
         assert_eq!(press(&mut s, Key::Key3), (Effect::Nothing, Work::Nothing));
     }
 
@@ -322,46 +352,49 @@ mod tests {
         let mut s = state(plain());
         found(&mut s, 0.2, None);
         assert_eq!(press(&mut s, Key::Up), (Effect::Update, Work::Pipeline));
-        assert_eq!(s.config.threshold, Threshold::Value(0.2 * THRESHOLD_STEP));
+        assert_eq!(
+            s.config.rule,
+            EdgeRule::Threshold(Threshold::Value(0.2 * THRESHOLD_STEP))
+        );
         for _ in 0..4 {
             press(&mut s, Key::Down);
         }
-        let Threshold::Value(v) = s.config.threshold else {
-            panic!("{:?}", s.config.threshold)
+        let EdgeRule::Threshold(Threshold::Value(v)) = s.config.rule else {
+            panic!("{:?}", s.config.rule)
         };
         assert!((v - 0.2 / THRESHOLD_STEP.powi(3)).abs() < 1e-6, "{v}");
         assert!((THRESHOLD_STEP.powi(4) - 2.0).abs() < 1e-5);
         assert_eq!(press(&mut s, Key::A), (Effect::Update, Work::Pipeline));
-        assert_eq!(s.config.threshold, Threshold::Auto);
+        assert_eq!(s.config.rule, EdgeRule::Threshold(Threshold::Auto));
     }
 
     #[test]
     fn threshold_steps_without_a_known_level_start_from_a_default() {
         let mut s = state(DetectConfig {
-            threshold: Threshold::Percent(10.0),
+            rule: EdgeRule::Threshold(Threshold::Percent(10.0)),
             ..plain()
         });
         press(&mut s, Key::Down);
         assert_eq!(
-            s.config.threshold,
-            Threshold::Value(START_THRESHOLD * (1.0 / THRESHOLD_STEP))
+            s.config.rule,
+            EdgeRule::Threshold(Threshold::Value(START_THRESHOLD * (1.0 / THRESHOLD_STEP)))
         );
         // From zero, steps go up.
         let mut s = state(DetectConfig {
-            threshold: Threshold::Value(0.0),
+            rule: EdgeRule::Threshold(Threshold::Value(0.0)),
             ..plain()
         });
         press(&mut s, Key::Up);
         assert_eq!(
-            s.config.threshold,
-            Threshold::Value(MIN_THRESHOLD * THRESHOLD_STEP)
+            s.config.rule,
+            EdgeRule::Threshold(Threshold::Value(MIN_THRESHOLD * THRESHOLD_STEP))
         );
     }
 
     #[test]
     fn threshold_keys_do_not_recompute_views_without_edges() {
         let mut s = state(plain());
-        s.view = View::Dx;
+        s.view = Picture::Dx;
         assert_eq!(press(&mut s, Key::Up), (Effect::Update, Work::Nothing));
         assert_eq!(press(&mut s, Key::T), (Effect::Update, Work::Nothing));
         assert_eq!(press(&mut s, Key::O), (Effect::Update, Work::Pipeline));
@@ -370,12 +403,12 @@ mod tests {
     #[test]
     fn canny_threshold_steps_move_both_hysteresis_levels() {
         let mut s = state(DetectConfig {
-            canny: true,
+            rule: EdgeRule::Canny(None),
             ..plain()
         });
         found(&mut s, 0.3, Some((0.1, 0.3)));
         assert_eq!(press(&mut s, Key::Down), (Effect::Update, Work::Pipeline));
-        let (low, high) = s.config.hysteresis.unwrap();
+        let (low, high) = s.config.rule.levels().unwrap().pair();
         assert_eq!(
             (low, high),
             (0.1 * (1.0 / THRESHOLD_STEP), 0.3 * (1.0 / THRESHOLD_STEP)),
@@ -383,8 +416,38 @@ mod tests {
             s.config
         );
         press(&mut s, Key::A);
-        assert_eq!(s.config.hysteresis, None);
-        assert!(s.config.canny);
+        assert_eq!(s.config.rule, EdgeRule::Canny(None));
+    }
+
+    #[test]
+    fn canny_off_goes_back_to_the_threshold_or_the_levels_it_had() {
+        let one = EdgeRule::Threshold(Threshold::Value(0.25));
+        let mut s = state(DetectConfig {
+            rule: one,
+            ..plain()
+        });
+        assert_eq!(press(&mut s, Key::C), (Effect::Update, Work::Pipeline));
+        assert_eq!(s.config.rule, EdgeRule::Canny(None));
+        press(&mut s, Key::C);
+        assert_eq!(s.config.rule, one);
+        // Levels set while Canny is on stay as plain hysteresis when it is switched off, and
+        // come back to Canny when it is switched on again.
+        press(&mut s, Key::C);
+        found(&mut s, 0.3, Some((0.1, 0.3)));
+        press(&mut s, Key::Up);
+        let levels = s.config.rule.levels().unwrap();
+        press(&mut s, Key::C);
+        assert_eq!(s.config.rule, EdgeRule::Hysteresis(levels));
+        press(&mut s, Key::Down);
+        let lower = s.config.rule.levels().unwrap();
+        assert!(lower.high() < levels.high());
+        press(&mut s, Key::C);
+        assert_eq!(s.config.rule, EdgeRule::Canny(Some(lower)));
+        // A under Canny: automatic levels, and the automatic threshold once Canny is off.
+        press(&mut s, Key::A);
+        assert_eq!(s.config.rule, EdgeRule::Canny(None));
+        press(&mut s, Key::C);
+        assert_eq!(s.config.rule, EdgeRule::Threshold(Threshold::Auto));
     }
 
     #[test]
@@ -402,7 +465,7 @@ mod tests {
         // Canny smooths with 1.4 by default: one step down is 1.0, a value between steps
         // goes to the neighbouring step.
         let mut s = state(DetectConfig {
-            canny: true,
+            rule: EdgeRule::Canny(None),
             ..plain()
         });
         press(&mut s, Key::LeftBracket);
@@ -431,13 +494,13 @@ mod tests {
         use Operator::*;
         assert_eq!(seen, vec![Sobel, Scharr, Prewitt, Central]);
         assert_eq!(press(&mut s, Key::E), (Effect::Update, Work::Pipeline));
-        assert_eq!(s.config.edge_order, 2);
+        assert_eq!(s.config.edge_order, EdgeOrder::Second);
         press(&mut s, Key::E);
-        assert_eq!(s.config.edge_order, 1);
+        assert_eq!(s.config.edge_order, EdgeOrder::First);
         assert_eq!(press(&mut s, Key::T), (Effect::Update, Work::Pipeline));
         assert!(s.config.thin);
         assert_eq!(press(&mut s, Key::C), (Effect::Update, Work::Pipeline));
-        assert!(s.config.canny);
+        assert!(s.config.rule.is_canny());
         // Canny thins anyway: switching thinning off changes nothing computed.
         assert_eq!(press(&mut s, Key::T), (Effect::Update, Work::Nothing));
     }
@@ -477,7 +540,7 @@ mod tests {
         assert!(repeats(Command::SigmaUp));
         assert!(!repeats(Command::Thin));
         assert!(!repeats(Command::Save));
-        assert!(!repeats(Command::Show(View::Edges)));
+        assert!(!repeats(Command::Show(Picture::Edges)));
     }
 
     #[test]

@@ -25,9 +25,9 @@ use clap::Args;
 use edgegrad::batch::plan::is_image_path;
 use edgegrad::timings::Timings;
 
-use super::detect::{DetectOptions, OutputKind};
+use super::detect::DetectOptions;
 use compute::{Computer, Job};
-use state::{State, View};
+use state::State;
 use worker::Worker;
 
 /// Open a window that shows the edges of an image and follows every parameter change at once.
@@ -58,16 +58,16 @@ pub struct PreviewArgs {
 
 /// Runs `edgegrad preview`.
 pub fn preview(args: PreviewArgs) -> Result<ExitCode> {
-    let config = args.options.to_config()?;
+    let config = args.options.to_config();
     let pipeline = args.options.pipeline()?;
     let files = images(&args.path)?;
     window::check_display(|name| std::env::var_os(name))?;
 
     let (spare, spare_rx) = mpsc::channel();
-    let mut computer = Computer::new(args.options.limits(), spare_rx);
+    let mut computer = Computer::new(args.options.load_options(true), spare_rx);
     let worker = Worker::spawn(move |job| computer.run(job));
     let mut state = State::new(files, config, pipeline);
-    state.view = first_view(args.options.output);
+    state.view = args.options.output;
 
     // Load the first image before opening the window, to size the window to it and to fail
     // cleanly when a single image cannot be read.
@@ -93,18 +93,6 @@ pub fn preview(args: PreviewArgs) -> Result<ExitCode> {
     };
     window::run(win, state, session)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The view `--output` names.
-fn first_view(kind: OutputKind) -> View {
-    match kind {
-        OutputKind::Edges => View::Edges,
-        OutputKind::Magnitude => View::Magnitude,
-        OutputKind::Direction => View::Direction,
-        OutputKind::Dx => View::Dx,
-        OutputKind::Dy => View::Dy,
-        OutputKind::Overlay => View::Overlay,
-    }
 }
 
 /// The image at `path`, or the images directly in the folder `path` (the files `batch` would
@@ -137,7 +125,9 @@ fn images(path: &Path) -> Result<Vec<PathBuf>> {
 #[cfg(test)]
 fn plain() -> edgegrad::detect::config::DetectConfig {
     edgegrad::detect::config::DetectConfig {
-        threshold: edgegrad::detect::edges::threshold::Threshold::Otsu,
+        rule: edgegrad::detect::EdgeRule::Threshold(
+            edgegrad::detect::edges::threshold::Threshold::Otsu,
+        ),
         ..Default::default()
     }
 }
@@ -179,11 +169,5 @@ mod tests {
         let empty = tempfile::tempdir().unwrap();
         let err = images(empty.path()).unwrap_err().to_string();
         assert!(err.contains("no image files"), "{err}");
-    }
-
-    #[test]
-    fn output_kinds_open_their_view() {
-        assert_eq!(first_view(OutputKind::Overlay), View::Overlay);
-        assert_eq!(first_view(OutputKind::Edges), View::Edges);
     }
 }

@@ -10,19 +10,19 @@ pub const BACKGROUND: u32 = 0x0020_2020;
 
 /// A rendered view at the image's full size.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Picture {
+pub enum Canvas {
     /// One channel: edges, magnitude.
     Gray(GrayImage),
     /// Three channels: the photo, dx, dy, direction, overlay.
     Rgb(RgbImage),
 }
 
-impl Picture {
+impl Canvas {
     /// (width, height) in pixels.
     pub fn dimensions(&self) -> (u32, u32) {
         match self {
-            Picture::Gray(g) => g.dimensions(),
-            Picture::Rgb(c) => c.dimensions(),
+            Canvas::Gray(g) => g.dimensions(),
+            Canvas::Rgb(c) => c.dimensions(),
         }
     }
 }
@@ -81,7 +81,7 @@ pub fn initial_window(image: (u32, u32), bound: (usize, usize)) -> (usize, usize
 
 /// Draws `picture` into `frame`, a `window`-sized buffer of `0RGB` pixels (resized as needed,
 /// its allocation reused), scaled to fit and centred on [`BACKGROUND`].
-pub fn letterbox(picture: &Picture, window: (usize, usize), frame: &mut Vec<u32>) {
+pub fn letterbox(picture: &Canvas, window: (usize, usize), frame: &mut Vec<u32>) {
     frame.clear();
     frame.resize(window.0 * window.1, BACKGROUND);
     let p = place(picture.dimensions(), window);
@@ -89,8 +89,8 @@ pub fn letterbox(picture: &Picture, window: (usize, usize), frame: &mut Vec<u32>
         return;
     }
     let src = match picture {
-        Picture::Gray(g) => Source::new(g.as_raw(), 1, g.dimensions()),
-        Picture::Rgb(c) => Source::new(c.as_raw(), 3, c.dimensions()),
+        Canvas::Gray(g) => Source::new(g.as_raw(), 1, g.dimensions()),
+        Canvas::Rgb(c) => Source::new(c.as_raw(), 3, c.dimensions()),
     };
     if p.width < src.width {
         shrink(&src, p, window.0, frame);
@@ -259,7 +259,7 @@ mod tests {
     fn enlarging_repeats_pixels() {
         let g = GrayImage::from_raw(2, 1, vec![10, 200]).unwrap();
         let mut frame = Vec::new();
-        letterbox(&Picture::Gray(g), (4, 4), &mut frame);
+        letterbox(&Canvas::Gray(g), (4, 4), &mut frame);
         let v = |x: u32| (x << 16) | (x << 8) | x;
         let bg = BACKGROUND;
         #[rustfmt::skip]
@@ -278,7 +278,7 @@ mod tests {
         // could drop it, averaging keeps it at half brightness.
         let g = GrayImage::from_fn(8, 8, |x, _| image::Luma([if x == 3 { 255 } else { 0 }]));
         let mut frame = Vec::new();
-        letterbox(&Picture::Gray(g), (4, 4), &mut frame);
+        letterbox(&Canvas::Gray(g), (4, 4), &mut frame);
         for row in frame.chunks_exact(4) {
             assert_eq!(row[0], 0);
             assert_eq!(row[1] & 0xff, 128, "{row:x?}"); // 255 / 2, rounded
@@ -299,7 +299,7 @@ mod tests {
         )
         .unwrap();
         let mut frame = Vec::new();
-        letterbox(&Picture::Rgb(c), (2, 1), &mut frame);
+        letterbox(&Canvas::Rgb(c), (2, 1), &mut frame);
         // (10 + 30) / 2 = 20; (20 + 30 + 40 + 50) / 4 = 35, blue (0 + 255 + 0 + 255) / 4 = 127.5.
         assert_eq!(frame, vec![0x0014_0000, 0x0023_0080]);
     }
@@ -308,7 +308,7 @@ mod tests {
     fn colour_is_packed_as_0rgb() {
         let c = RgbImage::from_raw(1, 1, vec![1, 2, 3]).unwrap();
         let mut frame = vec![7; 100];
-        letterbox(&Picture::Rgb(c), (1, 1), &mut frame);
+        letterbox(&Canvas::Rgb(c), (1, 1), &mut frame);
         assert_eq!(frame, vec![0x0001_0203]);
     }
 }

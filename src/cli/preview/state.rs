@@ -6,78 +6,13 @@ use std::path::{Path, PathBuf};
 
 use edgegrad::detect::derivatives::Operator;
 use edgegrad::detect::edges::threshold::Threshold;
-use edgegrad::detect::{DetectConfig, Pipeline, Wanted};
+use edgegrad::detect::{DetectConfig, EdgeRule, Picture, Pipeline};
 
 use super::freshness::{FileId, Request};
 
-/// One of the seven pictures the window can show (keys `1` to `7`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    /// The photo itself.
-    Original,
-    /// The edge map.
-    Edges,
-    /// The gradient magnitude, normalised gray.
-    Magnitude,
-    /// d/dx, a diverging colour map centred on zero.
-    Dx,
-    /// d/dy, a diverging colour map centred on zero.
-    Dy,
-    /// Hue = angle, brightness = magnitude.
-    Direction,
-    /// The edges in colour over the dimmed photo.
-    Overlay,
-}
-
-impl View {
-    /// Every view, in the order of their keys `1` to `7`.
-    pub const ALL: [View; 7] = [
-        View::Original,
-        View::Edges,
-        View::Magnitude,
-        View::Dx,
-        View::Dy,
-        View::Direction,
-        View::Overlay,
-    ];
-
-    /// The view's name, as in `detect --output` and in saved file names.
-    pub fn name(self) -> &'static str {
-        match self {
-            View::Original => "original",
-            View::Edges => "edges",
-            View::Magnitude => "magnitude",
-            View::Dx => "dx",
-            View::Dy => "dy",
-            View::Direction => "direction",
-            View::Overlay => "overlay",
-        }
-    }
-
-    /// The key that shows it, `1` to `7`.
-    pub fn number(self) -> usize {
-        View::ALL.iter().position(|&v| v == self).unwrap_or(0) + 1
-    }
-
-    /// The pipeline outputs it is drawn from.
-    pub fn needs(self) -> Wanted {
-        let none = Wanted::default();
-        match self {
-            View::Original => none,
-            View::Edges | View::Overlay => Wanted::edges(),
-            View::Magnitude => Wanted {
-                magnitude: true,
-                ..none
-            },
-            View::Dx => Wanted { dx: true, ..none },
-            View::Dy => Wanted { dy: true, ..none },
-            View::Direction => Wanted {
-                direction: true,
-                magnitude: true,
-                ..none
-            },
-        }
-    }
+/// The key (`1` to `7`) that shows `view`: its place in [`Picture::ALL`].
+pub fn key_number(view: Picture) -> usize {
+    Picture::ALL.iter().position(|&v| v == view).unwrap_or(0) + 1
 }
 
 /// The magnitude levels the pipeline used for the edges shown: what an automatic threshold
@@ -111,9 +46,12 @@ pub struct State {
     /// Reload count of the current image.
     pub version: u64,
     /// The view shown.
-    pub view: View,
+    pub view: Picture,
     /// The parameters as the user set them.
     pub config: DetectConfig,
+    /// The single threshold to go back to when Canny is switched off (`C`) while its levels
+    /// are automatic: the one in use when it was switched on.
+    pub shelved: Threshold,
     /// `config`, validated.
     pub pipeline: Pipeline,
     /// The levels found last, to show in the title and to start threshold steps from.
@@ -130,8 +68,9 @@ impl State {
             files,
             index: 0,
             version: 0,
-            view: View::Edges,
+            view: Picture::Edges,
             config,
+            shelved: Threshold::Auto,
             pipeline,
             found: None,
             problem: None,
@@ -179,7 +118,7 @@ impl State {
         if self.files.len() > 1 {
             let _ = write!(t, " ({}/{})", self.index + 1, self.files.len());
         }
-        let _ = write!(t, " | {} {}", self.view.number(), self.view.name());
+        let _ = write!(t, " | {} {}", key_number(self.view), self.view.name());
         let _ = write!(t, " | {}", operator_name(c.operator));
         let _ = write!(t, " | edge order {}", c.edge_order);
         let sigma = self.sigma();
@@ -189,36 +128,33 @@ impl State {
             let _ = write!(t, " | sigma {sigma}");
         }
         let found = self.levels();
-        if c.canny || c.hysteresis.is_some() {
-            match c.hysteresis {
-                Some((low, high)) => {
-                    let _ = write!(t, " | hysteresis {low:.4},{high:.4}");
+        match c.rule {
+            EdgeRule::Hysteresis(levels) | EdgeRule::Canny(Some(levels)) => {
+                let _ = write!(t, " | hysteresis {:.4},{:.4}", levels.low(), levels.high());
+            }
+            EdgeRule::Canny(None) => {
+                t.push_str(" | hysteresis auto");
+                if let Some((low, high)) = found.and_then(|l| l.hysteresis) {
+                    let _ = write!(t, " = {low:.4},{high:.4}");
                 }
-                None => {
-                    t.push_str(" | hysteresis auto");
-                    if let Some((low, high)) = found.and_then(|l| l.hysteresis) {
-                        let _ = write!(t, " = {low:.4},{high:.4}");
+            }
+            EdgeRule::Threshold(threshold) => {
+                match threshold {
+                    Threshold::Value(v) => {
+                        let _ = write!(t, " | threshold {v:.4}");
+                    }
+                    other => {
+                        let _ = write!(t, " | threshold {other}");
                     }
                 }
-            }
-        } else {
-            match c.threshold {
-                Threshold::Value(v) => {
-                    let _ = write!(t, " | threshold {v:.4}");
+                if let (false, Some(l)) = (matches!(threshold, Threshold::Value(_)), found) {
+                    let _ = write!(t, " = {:.4}", l.threshold);
                 }
-                Threshold::Auto => t.push_str(" | threshold auto"),
-                Threshold::Otsu => t.push_str(" | threshold otsu"),
-                Threshold::Percent(p) => {
-                    let _ = write!(t, " | threshold {p}%");
-                }
-            }
-            if let (false, Some(l)) = (matches!(c.threshold, Threshold::Value(_)), found) {
-                let _ = write!(t, " = {:.4}", l.threshold);
             }
         }
         let on = |b: bool| if b { "on" } else { "off" };
         let _ = write!(t, " | thin {}", on(c.thins()));
-        let _ = write!(t, " | canny {}", on(c.canny));
+        let _ = write!(t, " | canny {}", on(c.rule.is_canny()));
         if let Some(p) = &self.problem {
             let _ = write!(t, " | cannot show: {p}");
         }
@@ -254,7 +190,7 @@ mod tests {
 
     #[test]
     fn view_numbers_match_their_keys() {
-        let numbers: Vec<usize> = View::ALL.iter().map(|v| v.number()).collect();
+        let numbers: Vec<usize> = Picture::ALL.into_iter().map(key_number).collect();
         assert_eq!(numbers, vec![1, 2, 3, 4, 5, 6, 7]);
     }
 
@@ -268,13 +204,12 @@ mod tests {
         );
         let mut s = state(DetectConfig {
             operator: Operator::Scharr,
-            edge_order: 2,
+            edge_order: edgegrad::detect::EdgeOrder::Second,
             sigma: Some(2.0),
-            threshold: Threshold::Value(0.125),
+            rule: EdgeRule::Threshold(Threshold::Value(0.125)),
             thin: true,
-            ..Default::default()
         });
-        s.view = View::Direction;
+        s.view = Picture::Direction;
         s.files.truncate(1);
         assert_eq!(
             s.title(),
@@ -286,7 +221,7 @@ mod tests {
     #[test]
     fn title_shows_the_levels_found_for_this_file_and_these_parameters_only() {
         let mut s = state(DetectConfig {
-            threshold: Threshold::Percent(5.0),
+            rule: EdgeRule::Threshold(Threshold::Percent(5.0)),
             ..Default::default()
         });
         s.found = Some(Found {
@@ -309,7 +244,7 @@ mod tests {
     #[test]
     fn canny_shows_its_smoothing_thinning_and_hysteresis() {
         let mut s = state(DetectConfig {
-            canny: true,
+            rule: EdgeRule::Canny(None),
             ..Default::default()
         });
         s.found = Some(Found {

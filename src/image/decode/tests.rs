@@ -1,5 +1,5 @@
 //! Unit tests of luma conversion and loading: exact values for every pixel type, every
-//! readable format, and every kind of broken file.
+//! readable format, every EXIF orientation, and every kind of broken file.
 
 use super::*;
 use image::{
@@ -7,6 +7,15 @@ use image::{
     RgbaImage,
 };
 use ndarray::array;
+
+/// [`load`]'s luma with `limits`, upright.
+fn load_luma(path: &Path, limits: &DecodeLimits) -> Result<Luma, LoadError> {
+    let options = LoadOptions {
+        limits: *limits,
+        ..Default::default()
+    };
+    load(path, &options).map(|l| l.luma)
+}
 
 /// Rec. 601 luma computed independently in f64, for comparison with a tolerance.
 fn rec601_f64(r: f64, g: f64, b: f64) -> f64 {
@@ -312,7 +321,11 @@ fn gray_float_tiff_is_read_as_it_is() {
     let p = dir.path().join("m.tif");
     let a = array![[0.0f32, -1.5, 2.25], [1e-7, 0.5, f32::MAX]];
     crate::image::encode::write_raw(&p, a.view()).unwrap();
-    let (luma, photo) = load_luma_and_photo(&p, &DecodeLimits::default(), true).unwrap();
+    let with_photo = LoadOptions {
+        photo: true,
+        ..Default::default()
+    };
+    let Loaded { luma, photo } = load(&p, &with_photo).unwrap();
     assert_eq!(luma, Luma::F32(a));
     assert_eq!(
         photo.unwrap().as_raw()[..9],
@@ -332,17 +345,177 @@ fn gray_float_tiff_is_read_as_it_is() {
     );
 }
 
-#[test]
-fn other_unsupported_tiffs_keep_the_decoders_error() {
-    // A one-channel 32-bit unsigned integer TIFF: neither image nor the float reader take it.
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("u32.tif");
+/// A one-channel 32-bit unsigned integer TIFF: neither image nor the float reader take it.
+fn u32_tiff() -> Vec<u8> {
     let mut bytes = io::Cursor::new(Vec::new());
     tiff::encoder::TiffEncoder::new(&mut bytes)
         .unwrap()
         .write_image::<tiff::encoder::colortype::Gray32>(2, 1, &[1u32, 2])
         .unwrap();
-    std::fs::write(&p, bytes.into_inner()).unwrap();
-    let err = load_luma(&p, &DecodeLimits::default()).unwrap_err();
+    bytes.into_inner()
+}
+
+#[test]
+fn other_unsupported_tiffs_keep_the_decoders_error() {
+    let err = load_err(&u32_tiff(), "u32.tif");
     assert!(matches!(err, LoadError::Unsupported { .. }), "{err:?}");
+}
+
+/// An EXIF block (a little-endian TIFF header and one IFD) holding only `Orientation = value`.
+fn exif_orientation(value: u16) -> Vec<u8> {
+    let mut e = b"II".to_vec();
+    e.extend_from_slice(&42u16.to_le_bytes());
+    e.extend_from_slice(&8u32.to_le_bytes()); // the IFD follows the header
+    e.extend_from_slice(&1u16.to_le_bytes()); // one entry
+    e.extend_from_slice(&0x0112u16.to_le_bytes()); // Orientation
+    e.extend_from_slice(&3u16.to_le_bytes()); // SHORT
+    e.extend_from_slice(&1u32.to_le_bytes()); // one value
+    e.extend_from_slice(&value.to_le_bytes());
+    e.extend_from_slice(&[0, 0]); // padding of the value field
+    e.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
+    e
+}
+
+/// What a viewer shows for a stored grid `s` with EXIF orientation `value`, pixel by pixel
+/// from the EXIF definitions (O(x, y) = S(sx, sy), S being `w` wide and `h` high).
+fn upright<T: Copy>(s: &Array2<T>, value: u16) -> Array2<T> {
+    let (h, w) = s.dim();
+    let turned = value >= 5;
+    let shape = if turned { (w, h) } else { (h, w) };
+    Array2::from_shape_fn(shape, |(y, x)| {
+        let (sx, sy) = match value {
+            1 => (x, y),
+            2 => (w - 1 - x, y),
+            3 => (w - 1 - x, h - 1 - y),
+            4 => (x, h - 1 - y),
+            5 => (y, x),
+            6 => (y, h - 1 - x),
+            7 => (w - 1 - y, h - 1 - x),
+            8 => (w - 1 - y, x),
+            _ => unreachable!("EXIF orientations are 1 to 8"),
+        };
+        s[[sy, sx]]
+    })
+}
+
+/// Writes `img` to `path` in `format` with the EXIF orientation `value`.
+fn save_oriented(img: &RgbImage, path: &Path, format: ImageFormat, value: u16) {
+    use image::codecs::{jpeg::JpegEncoder, png::PngEncoder, webp::WebPEncoder};
+    use image::ImageEncoder;
+    let file = std::fs::File::create(path).unwrap();
+    let (w, h) = img.dimensions();
+    let colour = image::ExtendedColorType::Rgb8;
+    let exif = exif_orientation(value);
+    match format {
+        ImageFormat::Png => {
+            let mut e = PngEncoder::new(file);
+            e.set_exif_metadata(exif).unwrap();
+            e.write_image(img.as_raw(), w, h, colour).unwrap();
+        }
+        ImageFormat::Jpeg => {
+            let mut e = JpegEncoder::new_with_quality(file, 95);
+            e.set_exif_metadata(exif).unwrap();
+            e.write_image(img.as_raw(), w, h, colour).unwrap();
+        }
+        ImageFormat::WebP => {
+            let mut e = WebPEncoder::new_lossless(file);
+            e.set_exif_metadata(exif).unwrap();
+            e.write_image(img.as_raw(), w, h, colour).unwrap();
+        }
+        ImageFormat::Tiff => {
+            let mut t = tiff::encoder::TiffEncoder::new(file).unwrap();
+            let mut i = t.new_image::<tiff::encoder::colortype::RGB8>(w, h).unwrap();
+            i.encoder()
+                .write_tag(tiff::tags::Tag::Orientation, value)
+                .unwrap();
+            i.write_data(img.as_raw()).unwrap();
+        }
+        other => panic!("no orientation for {other:?}"),
+    }
+}
+
+fn load_with(path: &Path, keep_orientation: bool) -> Loaded {
+    let options = LoadOptions {
+        keep_orientation,
+        photo: true,
+        ..Default::default()
+    };
+    load(path, &options).unwrap()
+}
+
+#[test]
+fn every_exif_orientation_is_applied_and_can_be_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    // 5 x 3 and every pixel different: each orientation gives another grid.
+    let img = RgbImage::from_fn(5, 3, |x, y| {
+        Rgb([(40 * x + 7 * y) as u8, (60 * y) as u8, 9])
+    });
+    let stored = luma_of(img.clone().into()).to_grid();
+    let pictures: Vec<_> = (1..=8).map(|v| upright(&stored, v)).collect();
+    for (i, a) in pictures.iter().enumerate() {
+        assert!(pictures[..i].iter().all(|b| a != b), "orientations alike");
+    }
+    for format in [ImageFormat::Png, ImageFormat::WebP, ImageFormat::Tiff] {
+        for value in 1..=8 {
+            let path = dir.path().join(format!("o{value}.{:?}", format));
+            save_oriented(&img, &path, format, value);
+            let shown = load_with(&path, false);
+            let want = &pictures[usize::from(value - 1)];
+            assert_eq!(&shown.luma.to_grid(), want, "{format:?} {value}");
+            let (h, w) = want.dim();
+            assert_eq!(shown.photo.unwrap().dimensions(), (w as u32, h as u32));
+            let kept = load_with(&path, true);
+            assert_eq!(kept.luma.to_grid(), stored, "{format:?} {value} kept");
+            assert_eq!(kept.photo.unwrap(), img, "{format:?} {value} kept");
+        }
+    }
+}
+
+#[test]
+fn a_jpeg_is_shown_as_its_orientation_turns_the_stored_pixels() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = sample_rgb(24, 16);
+    for value in 1..=8 {
+        let path = dir.path().join(format!("o{value}.jpg"));
+        save_oriented(&img, &path, ImageFormat::Jpeg, value);
+        let stored = load_with(&path, true).luma.to_grid();
+        assert_eq!(stored.dim(), (16, 24));
+        let shown = load_with(&path, false).luma.to_grid();
+        assert_eq!(shown, upright(&stored, value), "{value}");
+    }
+}
+
+#[test]
+fn a_float_tiff_is_turned_by_its_orientation_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let stored = Array2::from_shape_fn((3, 5), |(y, x)| (10 * y + x) as f32 / 64.0);
+    for value in 1..=8u16 {
+        let path = dir.path().join(format!("m{value}.tif"));
+        let file = std::fs::File::create(&path).unwrap();
+        let mut t = tiff::encoder::TiffEncoder::new(file).unwrap();
+        let mut i = t
+            .new_image::<tiff::encoder::colortype::Gray32Float>(5, 3)
+            .unwrap();
+        i.encoder()
+            .write_tag(tiff::tags::Tag::Orientation, value)
+            .unwrap();
+        i.write_data(stored.as_slice().unwrap()).unwrap();
+        let shown = load_with(&path, false);
+        assert_eq!(shown.luma, Luma::F32(upright(&stored, value)), "{value}");
+        let photo = shown.photo.unwrap();
+        let (h, w) = upright(&stored, value).dim();
+        assert_eq!(photo.dimensions(), (w as u32, h as u32));
+        assert_eq!(load_with(&path, true).luma, Luma::F32(stored.clone()));
+    }
+}
+
+#[test]
+fn load_errors_say_their_cause_once() {
+    let png = png_bytes();
+    let truncated = load_err(&png[..png.len() / 2], "half.png");
+    let unsupported = load_err(&u32_tiff(), "u32.tif");
+    for err in [truncated, unsupported] {
+        let err: &dyn std::error::Error = &err;
+        assert!(err.source().is_none(), "{err}");
+    }
 }
