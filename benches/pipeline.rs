@@ -5,12 +5,8 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use edgegrad::detect::derivatives::{Derivatives, Operator};
-<<<<<<< HEAD
 use edgegrad::detect::edges::magnitude;
-=======
 use edgegrad::detect::edges::threshold::Threshold;
-use edgegrad::detect::edges::{hysteresis, magnitude, nms, threshold};
->>>>>>> options
 use edgegrad::detect::smoothing::{smooth, GaussianKernel};
 use edgegrad::detect::{DetectConfig, EdgeRule, Wanted};
 use edgegrad::image::LumaView;
