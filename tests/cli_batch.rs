@@ -571,3 +571,141 @@ fn killed_with_sigkill_then_resumed_leaves_only_complete_pngs() {
         assert_eq!((img.width(), img.height()), (640, 480), "{name}");
     }
 }
+
+#[test]
+fn contradicting_options_are_usage_errors_naming_both() {
+    let root = tempfile::tempdir().unwrap();
+    let input = shard_tree(root.path(), 2);
+    let out = root.path().join("out");
+    for (args, both) in [
+        (
+            &["--canny", "--threshold", "otsu"][..],
+            ["--canny", "--threshold"],
+        ),
+        (
+            &["--threshold", "0.1", "--hysteresis", "0.02,0.08"],
+            ["--threshold", "--hysteresis"],
+        ),
+        (&["--depth", "16"], ["--depth 16", "--output edges"]),
+        (
+            &["--depth", "16", "--output", "dx"],
+            ["--depth 16", "--output dx"],
+        ),
+    ] {
+        batch()
+            .arg(&input)
+            .arg(&out)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::function(move |s: &str| {
+                s.lines().count() == 1
+                    && s.starts_with("edgegrad: error: ")
+                    && both.iter().all(|b| s.contains(b))
+            }));
+    }
+    assert!(!out.exists(), "a refused run wrote something");
+}
+
+/// `detect ARGS`, expected to succeed.
+fn detect(args: &[&std::ffi::OsStr]) {
+    Command::cargo_bin("edgegrad")
+        .unwrap()
+        .arg("detect")
+        .args(args)
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_float_tiff_saved_by_detect_is_an_input_as_for_detect() {
+    let root = tempfile::tempdir().unwrap();
+    let p = |name: &str| root.path().join(name);
+    let input = p("in");
+    fs::create_dir(&input).unwrap();
+    write_image(&p("step.png"), 40, 30, 12);
+    let m = input.join("m.tif");
+    detect(&[
+        p("step.png").as_os_str(),
+        "-o".as_ref(),
+        p("e.png").as_os_str(),
+        "--save-magnitude".as_ref(),
+        m.as_os_str(),
+    ]);
+    for output in ["edges", "overlay", "magnitude"] {
+        let out = p(&format!("out-{output}"));
+        batch()
+            .arg(&input)
+            .arg(&out)
+            .args(["--output", output, "--threshold", "0.1", "--quiet"])
+            .assert()
+            .success();
+        let alone = p(&format!("{output}.png"));
+        detect(&[
+            m.as_os_str(),
+            "-o".as_ref(),
+            alone.as_os_str(),
+            "--output".as_ref(),
+            output.as_ref(),
+            "--threshold".as_ref(),
+            "0.1".as_ref(),
+        ]);
+        assert_eq!(
+            fs::read(out.join("m.tif.png")).unwrap(),
+            fs::read(&alone).unwrap(),
+            "{output}"
+        );
+    }
+}
+
+#[test]
+fn a_file_that_fails_says_its_cause_once_as_detect_does() {
+    let root = tempfile::tempdir().unwrap();
+    let input = root.path().join("in");
+    fs::create_dir(&input).unwrap();
+    // A one-channel 32-bit unsigned integer TIFF, which no decoder here takes, and a
+    // truncated PNG.
+    let mut u32_tiff = std::io::Cursor::new(Vec::new());
+    tiff::encoder::TiffEncoder::new(&mut u32_tiff)
+        .unwrap()
+        .write_image::<tiff::encoder::colortype::Gray32>(2, 1, &[1u32, 2])
+        .unwrap();
+    write_bytes(&input.join("u32.tif"), u32_tiff.get_ref());
+    write_image(&root.path().join("whole.png"), 64, 48, 20);
+    let png = fs::read(root.path().join("whole.png")).unwrap();
+    write_bytes(&input.join("half.png"), &png[..png.len() / 2]);
+    let report = root.path().join("r.json");
+    let out = batch()
+        .arg(&input)
+        .arg(root.path().join("out"))
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let json = read_json(&report);
+    for (i, name) in ["half.png", "u32.tif"].into_iter().enumerate() {
+        let path = input.join(name);
+        let alone = Command::cargo_bin("edgegrad")
+            .unwrap()
+            .arg("detect")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let detect_line = String::from_utf8(alone.stderr).unwrap();
+        let cause = detect_line
+            .trim_end()
+            .strip_prefix(&format!("edgegrad: error: {}: ", path.display()))
+            .unwrap_or_else(|| panic!("{detect_line}"));
+        // Said once: not "KIND: X: X", as when the decoder's error was also printed as the
+        // cause of the message that already held it.
+        let repeated = cause
+            .match_indices(": ")
+            .any(|(i, _)| cause[..i].ends_with(&cause[i + 2..]));
+        assert!(!repeated, "{cause}");
+        let line = format!("edgegrad: error: {name}: {cause}");
+        assert!(stderr.lines().any(|l| l == line), "{stderr} lacks {line}");
+        assert_eq!(json["files"][i]["error"], cause);
+    }
+}

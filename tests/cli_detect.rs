@@ -627,3 +627,55 @@ fn a_saved_float_tiff_is_an_input_too() {
     }
     assert_eq!(gray8(&p("m.edges.png")).dimensions(), (64, 48));
 }
+
+#[test]
+fn contradicting_options_are_usage_errors_naming_both() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    fs::copy(asset("coins.png"), d.join("in.png")).unwrap();
+    let threshold = "--threshold <VALUE|auto|otsu|P%>";
+    let cases: &[(&[&str], [&str; 2])] = &[
+        (&["--canny", "--threshold", "otsu"], ["--canny", threshold]),
+        (&["--canny", "--threshold", "0.1"], ["--canny", threshold]),
+        (&["--threshold", "5%", "--canny"], ["--canny", threshold]),
+        (&["--canny", "--threshold", "auto"], ["--canny", threshold]),
+        (
+            &["--threshold", "0.1", "--hysteresis", "0.02,0.08"],
+            [threshold, "--hysteresis <LOW,HIGH>"],
+        ),
+        (
+            &["--hysteresis", "0.02,0.08", "--threshold", "otsu"],
+            [threshold, "--hysteresis <LOW,HIGH>"],
+        ),
+        (&["--depth", "16"], ["--depth 16", "--output edges"]),
+        (
+            &["--depth", "16", "--output", "overlay"],
+            ["--depth 16", "--output overlay"],
+        ),
+        (
+            &["--depth", "16", "--save-magnitude", "m.npy"],
+            ["--depth 16", "--output edges"],
+        ),
+    ];
+    for (extra, both) in cases {
+        let mut args = vec![os("in.png")];
+        args.extend(extra.iter().map(|s| os(s)));
+        fails(d, &args, 2, &[both[0], both[1], "(see --help)"]);
+    }
+    // Options that agree still run: Canny with its levels given, 16 bits for a magnitude
+    // picture.
+    for extra in [
+        &["--canny", "--hysteresis", "0.02,0.08"][..],
+        &["--depth", "16", "--output", "magnitude"],
+        &["--depth", "16", "--save-magnitude", "m16.png"],
+    ] {
+        edgegrad()
+            .current_dir(d)
+            .args(["detect", "in.png", "-o", "ok.png"])
+            .args(extra)
+            .assert()
+            .success();
+    }
+    let m16 = image::open(d.join("m16.png")).unwrap();
+    assert_eq!(m16.color(), image::ColorType::L16);
+}

@@ -103,6 +103,16 @@ fn a_missing_path_or_an_empty_folder_is_an_error() {
         .stderr(one_line_with(&["no image files"]));
 }
 
+/// `preview IMAGE ARGS...` with a display that cannot be reached, expecting a usage error.
+fn usage_error(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    preview()
+        .arg(image(dir))
+        .args(args)
+        .env("DISPLAY", ":4711")
+        .assert()
+        .code(2)
+}
+
 #[test]
 fn bad_options_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
@@ -112,13 +122,7 @@ fn bad_options_are_usage_errors() {
         &["--edge-order", "3"],
         &["--hysteresis", "0.5,0.1"],
     ] {
-        preview()
-            .arg(image(dir.path()))
-            .args(args)
-            .env("DISPLAY", ":4711")
-            .assert()
-            .code(2)
-            .stderr(predicate::function(|s: &str| s.lines().count() == 1));
+        usage_error(dir.path(), args).stderr(predicate::function(|s: &str| s.lines().count() == 1));
     }
 }
 
@@ -131,4 +135,24 @@ fn help_lists_the_keys_and_the_detect_options() {
         .stdout(predicate::str::contains("--watch"))
         .stdout(predicate::str::contains("--threshold"))
         .stdout(predicate::str::contains("Up/Down"));
+}
+
+#[test]
+fn contradicting_options_are_usage_errors_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &'static [&'static str]); 3] = [
+        (
+            &["--canny", "--threshold", "otsu"],
+            &["--canny", "--threshold"],
+        ),
+        (
+            &["--threshold", "0.1", "--hysteresis", "0.02,0.08"],
+            &["--threshold", "--hysteresis"],
+        ),
+        // The preview shows and saves 8-bit pictures: it has no --depth.
+        (&["--depth", "16"], &["--depth"]),
+    ];
+    for (args, both) in cases {
+        usage_error(dir.path(), args).stderr(one_line_with(both));
+    }
 }

@@ -323,11 +323,56 @@ mod tests {
         let mut c = computer();
         let o = c.run(job(&path, Picture::Edges, true));
         let problem = o.problem.unwrap();
-        assert!(problem.contains("broken.png"), "{problem}");
+        // The file and the cause, said once.
+        let err = load(&path, &LoadOptions::default()).unwrap_err();
+        assert_eq!(problem, format!("cannot load {}: {err}", path.display()));
         assert!(o.saved.is_none());
         assert_eq!(o.frame.unwrap().size, (12, 8));
         // Nothing is kept: the next request tries to load again.
         assert_eq!(c.run(job(&path, Picture::Edges, false)).work, Work::Load);
+    }
+
+    #[test]
+    fn a_float_tiff_saved_by_detect_shows_in_every_view() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.tif");
+        let m = ndarray::Array2::from_shape_fn((4, 6), |(_, x)| if x < 3 { 0.0f32 } else { 0.5 });
+        edgegrad::image::encode::write_raw(&path, m.view()).unwrap();
+        let mut c = computer();
+        for view in Picture::ALL {
+            let o = c.run(job(&path, view, false));
+            assert_eq!(o.problem, None, "{view:?}");
+            assert!(o.frame.is_some(), "{view:?}");
+        }
+        let o = c.run(job(&path, Picture::Edges, true));
+        let saved = image::open(o.saved.unwrap().unwrap()).unwrap().to_luma8();
+        assert_eq!(saved.get_pixel(2, 0).0, [255]);
+        assert_eq!(saved.get_pixel(0, 0).0, [0]);
+    }
+
+    #[test]
+    fn a_photo_stored_sideways_is_shown_upright_unless_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sideways.tif");
+        let file = std::fs::File::create(&path).unwrap();
+        let mut tiff = tiff::encoder::TiffEncoder::new(file).unwrap();
+        let mut img = tiff
+            .new_image::<tiff::encoder::colortype::Gray8>(6, 4)
+            .unwrap();
+        // EXIF orientation 6: the picture is shown turned 90 degrees clockwise.
+        img.encoder()
+            .write_tag(tiff::tags::Tag::Orientation, 6u16)
+            .unwrap();
+        img.write_data(&[128u8; 24]).unwrap();
+        let upright = computer().run(job(&path, Picture::Original, false));
+        assert_eq!(upright.image_size, Some((4, 6)));
+        let keep = LoadOptions {
+            keep_orientation: true,
+            ..Default::default()
+        };
+        let mut c = Computer::new(keep, mpsc::channel().1);
+        let stored = c.run(job(&path, Picture::Original, false));
+        assert_eq!(stored.image_size, Some((6, 4)));
     }
 
     #[test]

@@ -1,0 +1,3 @@
+//! Helpers shared by some of the integration tests.
+
+pub mod exif;
