@@ -1,6 +1,6 @@
 //! The image side: files to luma grids and back, and pictures of results.
 //!
-//! [`load`] reads image files (through [`decode`]), [`luma`] turns them into grids, [`plane`] is how banded
+//! [`load`] reads image files (through [`decode`]), [`luma`] turns them into grids, `plane` is how banded
 //! kernels read a grid, [`render`] draws results and [`encode`] writes pictures and raw arrays.
 //! Nothing here knows the command line.
 
