@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context, Result};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use edgegrad::detect::derivatives::Operator;
 use edgegrad::detect::edges::threshold::Threshold;
 use edgegrad::detect::{
@@ -88,8 +88,8 @@ pub struct DetectOptions {
     /// The derivative operator. central: np.gradient of the grid, exactly; sobel, scharr,
     /// prewitt: central differences smoothed across ([1 2 1]/4, [3 10 3]/16, [1 1 1]/3). All
     /// estimate the same derivative, so a threshold means the same with each.
-    #[arg(long, value_enum, default_value_t = OperatorArg::Central)]
-    pub operator: OperatorArg,
+    #[arg(long, value_name = "OPERATOR", default_value = "central", value_parser = operator_parser())]
+    pub operator: Operator,
 
     /// The accuracy order of the one-sided differences at the image borders: 1 or 2.
     #[arg(long, value_name = "1|2", default_value = "1")]
@@ -143,17 +143,13 @@ pub struct DetectOptions {
     pub keep_orientation: bool,
 }
 
-/// `--operator`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OperatorArg {
-    /// np.gradient: (f[i+1] - f[i-1]) / 2.
-    Central,
-    /// Sobel, scaled to estimate the derivative.
-    Sobel,
-    /// Scharr, scaled to estimate the derivative.
-    Scharr,
-    /// Prewitt, scaled to estimate the derivative.
-    Prewitt,
+/// `--operator`: parsed by [`Operator`]'s `FromStr`, each described by
+/// [`Operator::description`].
+fn operator_parser() -> impl TypedValueParser<Value = Operator> {
+    let values = Operator::ALL
+        .into_iter()
+        .map(|op| PossibleValue::new(op.name()).help(op.description()));
+    PossibleValuesParser::new(values).try_map(|name| name.parse::<Operator>())
 }
 
 /// `--output`: every picture but the photo itself, parsed by [`Picture`]'s `FromStr` and
@@ -180,12 +176,7 @@ impl DetectOptions {
     /// [`DetectOptions::pipeline`]).
     pub fn to_config(&self) -> DetectConfig {
         DetectConfig {
-            operator: match self.operator {
-                OperatorArg::Central => Operator::Central,
-                OperatorArg::Sobel => Operator::Sobel,
-                OperatorArg::Scharr => Operator::Scharr,
-                OperatorArg::Prewitt => Operator::Prewitt,
-            },
+            operator: self.operator,
             edge_order: self.edge_order,
             sigma: self.sigma,
             rule: self.rule(),

@@ -50,6 +50,41 @@ pub enum Operator {
 }
 
 impl Operator {
+    /// Every operator, in the order the preview cycles through them.
+    pub const ALL: [Operator; 4] = [
+        Operator::Central,
+        Operator::Sobel,
+        Operator::Scharr,
+        Operator::Prewitt,
+    ];
+
+    /// The operator's name, as `--operator` takes it.
+    ///
+    /// ```
+    /// use edgegrad::detect::derivatives::Operator;
+    /// for op in Operator::ALL {
+    ///     assert_eq!(op.name().parse::<Operator>(), Ok(op));
+    /// }
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Operator::Central => "central",
+            Operator::Sobel => "sobel",
+            Operator::Scharr => "scharr",
+            Operator::Prewitt => "prewitt",
+        }
+    }
+
+    /// What the operator computes, in a few words.
+    pub fn description(self) -> &'static str {
+        match self {
+            Operator::Central => "np.gradient: (f[i+1] - f[i-1]) / 2",
+            Operator::Sobel => "Sobel, scaled to estimate the derivative",
+            Operator::Scharr => "Scharr, scaled to estimate the derivative",
+            Operator::Prewitt => "Prewitt, scaled to estimate the derivative",
+        }
+    }
+
     /// The side and centre weights of the averaging across the derivative (they sum to 1), or
     /// `None` for the central difference.
     fn across_weights(self) -> Option<(f32, f32)> {
@@ -70,13 +105,10 @@ pub struct UnknownOperator(pub String);
 impl std::str::FromStr for Operator {
     type Err = UnknownOperator;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "central" => Ok(Operator::Central),
-            "sobel" => Ok(Operator::Sobel),
-            "scharr" => Ok(Operator::Scharr),
-            "prewitt" => Ok(Operator::Prewitt),
-            _ => Err(UnknownOperator(s.to_string())),
-        }
+        Operator::ALL
+            .into_iter()
+            .find(|op| op.name() == s)
+            .ok_or_else(|| UnknownOperator(s.to_string()))
     }
 }
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use edgegrad::batch::plan::FolderPlan;
 use edgegrad::batch::runner::{run_plan, FileRecord, Processed, RunOptions, Status};
 use edgegrad::batch::shard::{ShardError, ShardSpec};
@@ -266,10 +266,7 @@ impl FileWork {
 /// The options of a run, for the report.
 fn describe(args: &BatchArgs, jobs: usize) -> Value {
     let d = &args.detect;
-    let operator = d
-        .operator
-        .to_possible_value()
-        .map(|v| v.get_name().to_string());
+    let operator = d.operator.name();
     let (threshold, hysteresis) = match d.rule() {
         EdgeRule::Threshold(t) => (Some(t.to_string()), None),
         EdgeRule::Hysteresis(levels) | EdgeRule::Canny(Some(levels)) => {

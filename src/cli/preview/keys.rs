@@ -175,12 +175,8 @@ impl State {
                 }
             }
             NextOperator => {
-                c.operator = match c.operator {
-                    Operator::Central => Operator::Sobel,
-                    Operator::Sobel => Operator::Scharr,
-                    Operator::Scharr => Operator::Prewitt,
-                    Operator::Prewitt => Operator::Central,
-                }
+                let i = Operator::ALL.iter().position(|&op| op == c.operator);
+                c.operator = Operator::ALL[i.map_or(0, |i| (i + 1) % Operator::ALL.len())];
             }
             EdgeOrder => {
                 c.edge_order = match c.edge_order {

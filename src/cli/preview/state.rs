@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use edgegrad::detect::derivatives::Operator;
 use edgegrad::detect::edges::threshold::Threshold;
 use edgegrad::detect::{DetectConfig, EdgeRule, Picture, Pipeline};
 
@@ -119,7 +118,7 @@ impl State {
             let _ = write!(t, " ({}/{})", self.index + 1, self.files.len());
         }
         let _ = write!(t, " | {} {}", key_number(self.view), self.view.name());
-        let _ = write!(t, " | {}", operator_name(c.operator));
+        let _ = write!(t, " | {}", c.operator.name());
         let _ = write!(t, " | edge order {}", c.edge_order);
         let sigma = self.sigma();
         if sigma == 0.0 {
@@ -159,16 +158,6 @@ impl State {
             let _ = write!(t, " | cannot show: {p}");
         }
         t
-    }
-}
-
-/// The operator's name, as `--operator` spells it.
-pub fn operator_name(op: Operator) -> &'static str {
-    match op {
-        Operator::Central => "central",
-        Operator::Sobel => "sobel",
-        Operator::Scharr => "scharr",
-        Operator::Prewitt => "prewitt",
     }
 }
 
