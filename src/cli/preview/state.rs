@@ -171,6 +171,7 @@ fn display_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use edgegrad::detect::derivatives::Operator;
 
     fn state(config: DetectConfig) -> State {
         let p = config.clone().build().unwrap();
