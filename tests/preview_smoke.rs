@@ -6,6 +6,7 @@
 #![cfg(feature = "preview")]
 
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
@@ -42,47 +43,42 @@ impl Drop for Server {
     }
 }
 
-/// Starts `Xvfb` on a free display number from `first` on; `None` when it cannot be started.
-fn start_xvfb(first: u32) -> Option<(Server, String)> {
-    for n in first..first + 40 {
-        let socket = format!("/tmp/.X11-unix/X{n}");
-        if Path::new(&socket).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-            continue;
+/// Starts `Xvfb` on a display number it finds free itself (`-displayfd`: it writes the number
+/// once it listens, so parallel tests and other servers never race for one); `None` when it
+/// cannot be started.
+fn start_xvfb() -> Option<(Server, String)> {
+    let child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x1024x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let mut server = match child {
+        Ok(c) => Server(c),
+        Err(e) => {
+            println!("SKIPPED preview smoke test: cannot run Xvfb: {e}");
+            return None;
         }
-        let display = format!(":{n}");
-        let child = Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        let mut child = match child {
-            Ok(c) => Server(c),
-            Err(e) => {
-                println!("SKIPPED preview smoke test: cannot run Xvfb: {e}");
-                return None;
-            }
-        };
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(10) {
-            if let Ok(Some(_)) = child.0.try_wait() {
-                break; // lost a race for the display number: try the next one
-            }
-            if Path::new(&socket).exists() {
-                // Still running: the socket is ours, not another server's.
-                sleep(Duration::from_millis(300));
-                if let Ok(None) = child.0.try_wait() {
-                    return Some((child, display));
-                }
-                break;
-            }
-            sleep(Duration::from_millis(50));
+    };
+    let mut line = String::new();
+    let stdout = server.0.stdout.take()?;
+    let _ = BufReader::new(stdout).read_line(&mut line);
+    match line.trim().parse::<u32>() {
+        Ok(n) => Some((server, format!(":{n}"))),
+        Err(_) => {
+            println!(
+                "SKIPPED preview smoke test: Xvfb did not start (it printed no display number)"
+            );
+            None
         }
     }
-    println!(
-        "SKIPPED preview smoke test: Xvfb did not start on any display :{first} to :{}",
-        first + 39
-    );
-    None
 }
 
 /// Runs a tool on `display`, failing the test if it is missing or fails.
@@ -249,7 +245,7 @@ fn wait_for_exit(preview: &mut Killed) -> std::process::ExitStatus {
 
 #[test]
 fn preview_opens_follows_keys_saves_and_quits() {
-    let Some((_xvfb, display)) = start_xvfb(70) else {
+    let Some((_xvfb, display)) = start_xvfb() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -333,7 +329,7 @@ fn preview_opens_follows_keys_saves_and_quits() {
 
 #[test]
 fn preview_steps_through_a_folder_and_reloads_a_watched_file() {
-    let Some((_xvfb, display)) = start_xvfb(120) else {
+    let Some((_xvfb, display)) = start_xvfb() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
