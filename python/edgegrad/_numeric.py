@@ -39,6 +39,9 @@ except ImportError:  # numpy 1.26
     from numpy.lib.function_base import diff as _numpy_diff  # type: ignore[no-redef]
     from numpy.lib.function_base import gradient as _numpy_gradient  # type: ignore[no-redef]
 
+#: What np.gradient returns for several axes: a tuple (numpy 2) or a list (numpy 1.26).
+_SEVERAL_RESULTS: Any = type(_numpy_gradient(np.zeros((2, 2))))
+
 _NO_VALUE: Any = np._NoValue  # numpy's "argument not given" for diff's prepend/append
 
 _INTEGERS = [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64]
@@ -224,7 +227,8 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: Any = 1) -> An
     Returns
     -------
     ndarray or tuple of ndarray
-        One array per selected axis, each the shape of ``f``: a single array for one axis.
+        One array per selected axis, each the shape of ``f``: a single array for one axis
+        (numpy 1.26 returns a list for several axes, and so does edgegrad with it).
 
     Examples
     --------
@@ -236,7 +240,7 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: Any = 1) -> An
     array([0.5 , 0.75, 1.25, 1.75, 2.25, 2.5 ])
     >>> x = np.array([0.0, 1.0, 1.5, 3.5, 4.0, 6.0])
     >>> edgegrad.gradient(f, x)
-    array([1.        , 1.66666667, 1.55555556, 5.16666667, 2.66666667, 2.5       ])
+    array([1. , 3. , 3.5, 6.7, 6.9, 2.5])
     >>> edgegrad.gradient(f, edge_order=2)
     array([0.5, 1.5, 2.5, 3.5, 4.5, 5.5])
     >>> dy, dx = edgegrad.gradient(np.array([[1, 2, 6], [3, 4, 5]]))
@@ -253,7 +257,12 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: Any = 1) -> An
         if order not in (1, 2):
             raise _ToNumpy
         axes = _axes(axis)
-        spacings = _spacings(varargs, array.dtype == _FLOAT32, order)
+        data32 = array.dtype == _FLOAT32
+        if data32 and array.ndim == 1 and not _weak_promotion():
+            # numpy 1.26 computes the edges of 1-D float32 data from float32 scalars, which
+            # its legacy promotion widens to float64.
+            raise _ToNumpy
+        spacings = _spacings(varargs, data32, order)
     except _ToNumpy:
         return _numpy_gradient(f, *varargs, axis=axis, edge_order=edge_order)
     undo = None
@@ -270,7 +279,7 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: Any = 1) -> An
         results = [r.transpose(undo) for r in results]
     if len(results) == 1:
         return results[0]
-    return tuple(results)
+    return _SEVERAL_RESULTS(results)
 
 
 def _boundary(value: object) -> np.ndarray:
@@ -331,7 +340,10 @@ def diff(
     array([[-1,  2,  0]])
     """
     try:
-        count = _index(n)
+        try:
+            count = operator.index(n)
+        except TypeError:
+            raise _ToNumpy from None
         if count < 1:
             raise _ToNumpy
         array = _array(a, _DIFF_DTYPES)
@@ -353,9 +365,19 @@ def diff(
         array = array.transpose(layout)
         along = undo[along % array.ndim]
         boundaries = [b if b is None or b.ndim == 0 else b.transpose(layout) for b in boundaries]
+    if given and layout is not None:
+        # numpy's order is now C, but the library joins in Fortran order when a part is in
+        # Fortran order only (e.g. one that a scalar boundary or an empty array outvoted).
+        array, *boundaries = [_c_unless_fortran_only(p) for p in [array, *boundaries]]
     # Beyond the axis's length more differences change nothing (numpy loops on empty arrays).
     result = _native.diff(array, min(count, sys.maxsize), along, *boundaries)
     return result if undo is None else result.transpose(undo)
+
+
+def _c_unless_fortran_only(a: np.ndarray | None) -> np.ndarray | None:
+    if a is None or not a.flags.f_contiguous or a.flags.c_contiguous:
+        return a
+    return np.ascontiguousarray(a)
 
 
 def _diff_layout(array: np.ndarray, axis: int, boundaries: list[np.ndarray]) -> list[int] | None:
