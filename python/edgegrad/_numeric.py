@@ -340,60 +340,86 @@ def diff(
     array([[-1,  2,  0]])
     """
     try:
-        try:
-            count = operator.index(n)
-        except TypeError:
-            raise _ToNumpy from None
-        if count < 1:
-            raise _ToNumpy
+        count = _order(n)
         array = _array(a, _DIFF_DTYPES)
         along = _index(axis)
-        boundaries = [None if b is _NO_VALUE else _boundary(b) for b in (prepend, append)]
+        if prepend is _NO_VALUE and append is _NO_VALUE:
+            return _diff_alone(array, count, along)
+        before = None if prepend is _NO_VALUE else _boundary(prepend)
+        after = None if append is _NO_VALUE else _boundary(append)
+        return _diff_joined(array, count, along, before, after)
     except _ToNumpy:
         return _numpy_diff(a, n=n, axis=axis, prepend=prepend, append=append)
-    given = [b for b in boundaries if b is not None]
-    layout = _diff_layout(array, along, given)
-    if given:
-        dtype = np.result_type(array.dtype, *[b.dtype for b in given])
-        if dtype not in _DIFF_DTYPES:
-            return _numpy_diff(a, n=n, axis=axis, prepend=prepend, append=append)
-        array = array.astype(dtype, copy=False)
-        boundaries = [None if b is None else b.astype(dtype, copy=False) for b in boundaries]
-    undo = None
-    if layout is not None and layout != sorted(layout):
-        undo = inverse(layout)
-        array = array.transpose(layout)
-        along = undo[along % array.ndim]
-        boundaries = [b if b is None or b.ndim == 0 else b.transpose(layout) for b in boundaries]
-    if given and layout is not None:
-        # numpy's order is now C, but the library joins in Fortran order when a part is in
-        # Fortran order only (e.g. one that a scalar boundary or an empty array outvoted).
-        array, *boundaries = [_c_unless_fortran_only(p) for p in [array, *boundaries]]
+
+
+def _order(n: object) -> int:
+    """``diff``'s ``n`` when it is at least 1."""
+    try:
+        count = operator.index(n)  # type: ignore[arg-type]
+    except TypeError:
+        raise _ToNumpy from None
+    if count < 1:
+        raise _ToNumpy  # numpy returns the input itself for 0, and raises for negative orders
     # Beyond the axis's length more differences change nothing (numpy loops on empty arrays).
-    result = _native.diff(array, min(count, sys.maxsize), along, *boundaries)
-    return result if undo is None else result.transpose(undo)
+    return min(count, sys.maxsize)
 
 
-def _c_unless_fortran_only(a: np.ndarray | None) -> np.ndarray | None:
-    if a is None or not a.flags.f_contiguous or a.flags.c_contiguous:
-        return a
-    return np.ascontiguousarray(a)
+def _diff_alone(array: np.ndarray, count: int, axis: int) -> np.ndarray:
+    """``np.diff`` without ``prepend``/``append``, in numpy's memory order."""
+    flags = array.flags
+    ndim = array.ndim
+    if flags.c_contiguous or flags.f_contiguous or not -ndim <= axis < ndim:
+        # The library keeps C and Fortran order, and reports a bad axis.
+        return _native.diff(array, count, axis)
+    layout = axis_order([array], zero_strides_ambiguous=True)
+    undo = inverse(layout)
+    return _native.diff(array.transpose(layout), count, undo[axis % ndim]).transpose(undo)
 
 
-def _diff_layout(array: np.ndarray, axis: int, boundaries: list[np.ndarray]) -> list[int] | None:
-    """The axis order of numpy's result, or None when the library's own C or Fortran order is
-    numpy's or the arguments are in error (which the library reports)."""
+def _diff_joined(
+    array: np.ndarray,
+    count: int,
+    axis: int,
+    before: np.ndarray | None,
+    after: np.ndarray | None,
+) -> np.ndarray:
+    """``np.diff`` with ``prepend`` and/or ``append``: numpy's common dtype, its memory order."""
+    given = [b for b in (before, after) if b is not None]
+    dtype = np.result_type(array.dtype, *[b.dtype for b in given])
+    if dtype not in _DIFF_DTYPES:
+        raise _ToNumpy
+    layout = _joined_layout(array, axis, given)
+    array, before, after = (
+        None if p is None else p.astype(dtype, copy=False) for p in (array, before, after)
+    )
+    if layout is None:
+        return _native.diff(array, count, axis, before, after)
+    undo = inverse(layout)
+    array, before, after = (_in_layout(p, layout) for p in (array, before, after))
+    return _native.diff(array, count, undo[axis % len(layout)], before, after).transpose(undo)
+
+
+def _joined_layout(array: np.ndarray, axis: int, boundaries: list[np.ndarray]) -> list[int] | None:
+    """The axis order of ``np.concatenate``'s result, or None when it is C order or the
+    arguments are in error (which the library reports)."""
     ndim = array.ndim
     if not -ndim <= axis < ndim or any(b.ndim not in (0, ndim) for b in boundaries):
         return None
-    flags = array.flags
-    if not boundaries:
-        if flags.c_contiguous or flags.f_contiguous:
-            return None
-        return axis_order([array], zero_strides_ambiguous=True)
-    if flags.c_contiguous and all(b.ndim == 0 or b.flags.c_contiguous for b in boundaries):
+    if array.flags.c_contiguous and all(b.ndim == 0 or b.flags.c_contiguous for b in boundaries):
         return None
     shape = list(array.shape)
     shape[axis] = 1
     parts = [array] + [np.broadcast_to(b, shape) if b.ndim == 0 else b for b in boundaries]
     return axis_order(parts, zero_strides_ambiguous=False)
+
+
+def _in_layout(part: np.ndarray | None, layout: list[int]) -> np.ndarray | None:
+    """A part to join, its axes in numpy's order, where numpy's result is in C order. The
+    library joins in Fortran order when a part is in Fortran order only (one that a scalar
+    boundary or an empty array outvoted in numpy's choice): such a part goes in C order."""
+    if part is None or part.ndim == 0:
+        return part
+    part = part.transpose(layout)
+    if part.flags.f_contiguous and not part.flags.c_contiguous:
+        return np.ascontiguousarray(part)
+    return part

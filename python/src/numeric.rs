@@ -12,9 +12,10 @@ use edgegrad::numeric::gradient::GradientInput;
 use edgegrad::{DiffOptions, GradientOptions, Spacing};
 use ndarray::ArrayD;
 use numpy::{
-    Element, PyArray, PyArray1, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
+    Element, PyArray, PyArray1, PyArrayDyn, PyArrayMethods, PyReadonlyArray, PyUntypedArray,
+    PyUntypedArrayMethods,
 };
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyFloat;
 
@@ -41,6 +42,16 @@ fn unsupported(array: &Bound<'_, PyUntypedArray>, what: &str) -> PyErr {
     ))
 }
 
+/// Reads `array` in place: numpy's data, borrowed for as long as the view lives. An error (not a
+/// panic) when Rust code elsewhere is writing to it.
+fn read<'py, T: Element, D: ndarray::Dimension>(
+    array: &Bound<'py, PyArray<T, D>>,
+) -> PyResult<PyReadonlyArray<'py, T, D>> {
+    array
+        .try_readonly()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot read the array: {e}")))
+}
+
 /// Bytes for `count` arrays of `elements` elements of type `T` (`None` on overflow).
 fn bytes_of<T>(count: usize, elements: usize) -> Option<usize> {
     count
@@ -54,10 +65,10 @@ fn spacing(item: &Bound<'_, PyAny>) -> PyResult<Spacing> {
         return Ok(Spacing::Scalar(h.value()));
     }
     if let Ok(x) = item.cast::<PyArray1<f64>>() {
-        return Ok(Spacing::Coordinates(x.readonly().as_array().to_owned()));
+        return Ok(Spacing::Coordinates(read(x)?.as_array().to_owned()));
     }
     if let Ok(x) = item.cast::<PyArray1<f32>>() {
-        return Ok(Spacing::Coordinates32(x.readonly().as_array().to_owned()));
+        return Ok(Spacing::Coordinates32(read(x)?.as_array().to_owned()));
     }
     Err(PyTypeError::new_err(format!(
         "a spacing must be a float or a 1-D float64 or float32 array, not {}",
@@ -88,6 +99,7 @@ pub(crate) fn gradient<'py>(
     Err(unsupported(f, "gradient"))
 }
 
+/// [`gradient`] for arrays of element type `A`.
 fn gradient_of<'py, A>(
     f: &Bound<'py, PyArrayDyn<A>>,
     options: &GradientOptions,
@@ -97,7 +109,7 @@ where
     A::Output: Element,
 {
     let py = f.py();
-    let input = f.readonly();
+    let input = read(f)?;
     let view = input.as_array();
     // The results, and one float copy of the input when it must be converted or rearranged.
     let outputs = options.axes.as_ref().map_or(view.ndim(), Vec::len);
@@ -144,16 +156,18 @@ fn boundary<A: Element + Clone>(
                 b.dtype()
             ))
         })?;
-        Ok(typed.readonly().as_array().to_owned())
+        Ok(read(typed)?.as_array().to_owned())
     })
     .transpose()
 }
 
+/// `prepend` and `append`, either of which may be absent.
 type Boundaries<'a, 'py> = (
     Option<&'a Bound<'py, PyUntypedArray>>,
     Option<&'a Bound<'py, PyUntypedArray>>,
 );
 
+/// [`diff`] for arrays of element type `A`.
 fn diff_of<'py, A>(
     a: &Bound<'py, PyArrayDyn<A>>,
     n: usize,
@@ -170,7 +184,7 @@ where
         prepend: boundary(prepend)?,
         append: boundary(append)?,
     };
-    let input = a.readonly();
+    let input = read(a)?;
     let view = input.as_array();
     // A 0-d boundary is repeated across the other axes: at most the array's size.
     let boundary_len = |b: &Option<ArrayD<A>>| match b {
