@@ -22,7 +22,7 @@ def diff(
     """``np.diff(a, n, axis, prepend, append)`` for ``n >= 1`` and arrays of one dtype."""
 
 def set_num_threads(n: int) -> None:
-    """Sets the number of threads edgegrad computes with (at least 1)."""
+    """Sets the number of threads edgegrad computes with (1 to 1024)."""
 
 def get_num_threads() -> int:
     """The number of threads edgegrad computes with."""

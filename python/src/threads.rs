@@ -89,13 +89,19 @@ impl Runner {
     }
 }
 
-/// Sets the number of threads edgegrad computes with (at least 1).
+/// The most threads `set_num_threads` starts: far beyond any machine's cores, and short of the
+/// number at which starting them would exhaust the system.
+const MAX_THREADS: usize = 1024;
+
+/// Sets the number of threads edgegrad computes with (1 to [`MAX_THREADS`]).
 #[pyfunction]
 pub(crate) fn set_num_threads(n: isize) -> PyResult<()> {
     let threads = usize::try_from(n)
         .ok()
-        .filter(|&t| t >= 1)
-        .ok_or_else(|| PyValueError::new_err(format!("n must be at least 1, got {n}")))?;
+        .filter(|t| (1..=MAX_THREADS).contains(t))
+        .ok_or_else(|| {
+            PyValueError::new_err(format!("n must be from 1 to {MAX_THREADS}, got {n}"))
+        })?;
     let pool = build(threads)?;
     replace(&mut lock(), pool);
     Ok(())

@@ -3,6 +3,7 @@
 import doctest
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import edgegrad
@@ -16,6 +17,10 @@ def test_docstring_examples(module):
     assert result.failed == 0
 
 
+@pytest.mark.skipif(
+    int(np.__version__.split(".")[0]) < 2,
+    reason="the README shows numpy 2's output (numpy 1.26 returns lists of arrays)",
+)
 def test_readme_examples():
     """The examples of the README's "For numpy users" section print what it shows."""
     readme = Path(__file__).resolve().parents[2] / "README.md"
