@@ -8,6 +8,8 @@
 #   EDGEGRAD_VENV=DIR scripts/test.sh  # the virtual environment to create or reuse
 #                                      # (default: ~/.cache/edgegrad/venv)
 #   HYPOTHESIS_PROFILE=thorough ...    # 3000 examples per property instead of 300
+#   EDGEGRAD_NUMPY="numpy==1.26.*" EDGEGRAD_VENV=~/.cache/edgegrad/venv-np1 \
+#     scripts/test.sh --python-only    # against another numpy (default: the newest)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${EDGEGRAD_VENV:-$HOME/.cache/edgegrad/venv}
@@ -34,7 +36,7 @@ fi
 # As if activated: the build backend runs the environment's maturin from PATH.
 export PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv"
 pip=("$venv/bin/python" -m pip --disable-pip-version-check -q)
-"${pip[@]}" install "maturin>=1.9.4,<2" "numpy>=1.26" pytest hypothesis ruff
+"${pip[@]}" install "maturin>=1.9.4,<2" "${EDGEGRAD_NUMPY:-numpy>=1.26}" pytest hypothesis ruff
 # Built by the environment's maturin into the workspace's target/ (incremental after the first).
 "${pip[@]}" install --no-build-isolation --force-reinstall --no-deps ./python
 "$venv/bin/python" -m pytest -q python/tests
