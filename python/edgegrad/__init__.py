@@ -1,0 +1,18 @@
+"""edgegrad: numpy's ``gradient`` and ``diff``, bit for bit and faster, on numpy arrays.
+
+``edgegrad.gradient`` and ``edgegrad.diff`` take the same arguments as ``np.gradient`` and
+``np.diff`` and return exactly what numpy returns (values bit for bit, dtypes, memory order,
+exceptions), computed by edgegrad's Rust library with the GIL released, in parallel on its own
+thread pool (``set_num_threads``, or the ``RAYON_NUM_THREADS`` environment variable read when
+the pool starts). Calls the library does not compute exactly as numpy does are passed to numpy.
+
+>>> import numpy as np, edgegrad
+>>> edgegrad.gradient(np.array([1.0, 2.0, 4.0, 7.0]))
+array([1. , 1.5, 2.5, 3. ])
+"""
+
+from edgegrad._native import get_num_threads, set_num_threads
+from edgegrad._numeric import diff, gradient
+
+__all__ = ["diff", "get_num_threads", "gradient", "set_num_threads"]
+__version__ = "0.1.0"
