@@ -1,9 +1,9 @@
 //! The image side: files to luma grids and back, and pictures of results.
 //!
-//! [`decode`] reads image files, [`luma`] turns them into grids, `plane` is how banded kernels
-//! read a grid (row by row, through a `RowSource`), `bands` runs them over bands of rows in
-//! parallel and `row_cache` keeps the rows they reuse; [`render`] draws results and [`encode`]
-//! writes pictures and raw arrays. Nothing here knows the command line.
+//! [`decode`](mod@decode) reads image files, [`luma`] turns them into grids, `plane` is how
+//! banded kernels read a grid (row by row, through a `RowSource`), `bands` runs them over bands
+//! of rows in parallel and `row_cache` keeps the rows they reuse; [`render`] draws results and
+//! [`encode`] writes pictures and raw arrays. Nothing here knows the command line.
 
 pub(crate) mod bands;
 pub mod decode;
