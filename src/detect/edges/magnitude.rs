@@ -109,7 +109,7 @@ mod tests {
     }
 
     #[test]
-    fn mask_rows_agree_with_magnitude_rows() {
+    fn squared_levels_agree_with_magnitudes_row_by_row() {
         let dx: Vec<f32> = (0..500).map(|i| (i as f32 * 0.37).sin() * 0.5).collect();
         let dy: Vec<f32> = (0..500).map(|i| (i as f32 * 0.11).cos() * 0.5).collect();
         let mut m = vec![0.0; 500];

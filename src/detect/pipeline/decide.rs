@@ -13,7 +13,7 @@
 //! pass: the codes of the candidate pixels go into the map and the codes of all pixels into the
 //! counts that choose the levels; then the codes are classified.
 
-use super::{magnitude_top, Decision, Pipeline};
+use super::{Decision, Pipeline};
 use crate::detect::edges::auto::{count_codes, LevelCodes, CODES_PER_OCTAVE};
 use crate::detect::edges::hysteresis::{class, connect, connect_above};
 use crate::detect::edges::magnitude::squared_level;
@@ -21,7 +21,6 @@ use crate::detect::edges::nms::suppress_row;
 use crate::detect::edges::threshold::{exact_level, CountRows, RowCounter};
 use crate::detect::simd::widest;
 use crate::image::bands::{BandOutput, Bands};
-use crate::image::LumaView;
 use crate::timings::Timings;
 
 /// One band worker's access to the rows of `dx`, `dy` and the magnitude of an image, by row
@@ -43,8 +42,11 @@ pub(super) trait DerivativeRows: Send {
 /// The magnitude rows above, at and below a row (the row itself past the image's top and
 /// bottom), and the row's `dx` and `dy`.
 pub(super) struct Around<'a> {
+    /// The magnitude rows `y - 1`, `y`, `y + 1`.
     pub magnitude: [&'a [f32]; 3],
+    /// `dx` of row `y`.
     pub dx: &'a [f32],
+    /// `dy` of row `y`.
     pub dy: &'a [f32],
 }
 
@@ -59,17 +61,20 @@ pub(super) fn map_row<O>(out: &mut [O], dx: &[f32], dy: &[f32], op: impl Fn(f32,
 /// The levels a decision used: the threshold (with hysteresis, the high level) and the
 /// hysteresis levels.
 pub(super) struct Levels {
+    /// The level edges are above (with hysteresis, the high level).
     pub threshold: f32,
+    /// The `(low, high)` hysteresis levels, with hysteresis.
     pub hysteresis: Option<(f32, f32)>,
 }
 
 /// The edge map of `pipeline`'s rule into `map` (row-major, `bands`' size), from the rows of
-/// the workers `workers` makes (one per rayon job).
+/// the workers `workers` makes (one per rayon job). `top` gives the top of the magnitude range
+/// ([`magnitude_top`](super::magnitude_top)), asked for by the automatic rules only.
 pub(super) fn decide<P: DerivativeRows>(
     pipeline: &Pipeline,
-    luma: &LumaView<'_>,
     bands: Bands,
     workers: impl Fn() -> P + Sync + Send,
+    top: impl FnOnce() -> f32,
     map: &mut [u8],
     timings: &mut Timings,
 ) -> Levels {
@@ -129,7 +134,7 @@ pub(super) fn decide<P: DerivativeRows>(
             }
         }
         Decision::Auto | Decision::Hysteresis(None) => {
-            let codes = LevelCodes::new(magnitude_top(luma));
+            let codes = LevelCodes::new(top());
             let counts = timings.time("edges_ms", || {
                 rows.fold(
                     &mut *map,

@@ -4,12 +4,13 @@
 //!
 //! The rows come from [`ImageRows`], one per band worker: a [`GradientRows`] over the image's
 //! rows and a cache of the last three rows of `dx`, `dy` and magnitude, which non-maximum
-//! suppression reads around each row. The edge rule itself is [`decide`]'s.
+//! suppression reads around each row. The edge rule itself is [`decide`]'s. [`edges_of`] takes
+//! any [`RowSource`]: an in-memory plane today, a streaming one later.
 
 use ndarray::Array2;
 
-use super::decide::{decide, map_row, Around, DerivativeRows};
-use super::{Detection, Pipeline};
+use super::decide::{decide, map_row, Around, DerivativeRows, Levels};
+use super::{magnitude_top, Detection, Pipeline};
 use crate::detect::derivatives::{GradientRows, RowKernel};
 use crate::image::bands::Bands;
 use crate::image::plane::{with_plane, RowSource};
@@ -21,24 +22,35 @@ pub(super) fn run(pipeline: &Pipeline, luma: LumaView<'_>, timings: &mut Timings
     let (rows, cols) = luma.dim();
     let mut edges = Array2::<u8>::zeros((rows, cols));
     let map = edges.as_slice_mut().expect("fresh arrays are contiguous");
-    let levels = with_plane!(luma, |plane| {
-        let kernel = RowKernel::new(&pipeline.derivatives, &plane);
-        let workers = || ImageRows::new(&kernel, plane);
-        decide(
-            pipeline,
-            &luma,
-            Bands::new(rows, cols),
-            workers,
-            map,
-            timings,
-        )
-    });
+    let top = || magnitude_top(&luma);
+    let levels = with_plane!(luma, |plane| edges_of(pipeline, plane, top, map, timings));
     Detection {
         edges: Some(edges),
         threshold: levels.threshold,
         hysteresis: levels.hysteresis,
         ..Detection::default()
     }
+}
+
+/// Writes the edge map of `source` into `map` (row-major, the source's size); `top` is the top
+/// of its magnitude range ([`magnitude_top`]), asked for by the automatic rules only.
+fn edges_of<S: RowSource + Copy>(
+    pipeline: &Pipeline,
+    source: S,
+    top: impl FnOnce() -> f32,
+    map: &mut [u8],
+    timings: &mut Timings,
+) -> Levels {
+    let kernel = RowKernel::new(&pipeline.derivatives, &source);
+    let bands = Bands::new(source.rows(), source.cols());
+    decide(
+        pipeline,
+        bands,
+        || ImageRows::new(&kernel, source),
+        top,
+        map,
+        timings,
+    )
 }
 
 /// Rows of [`ImageRows`]' cache: the three that non-maximum suppression reads.

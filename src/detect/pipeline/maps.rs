@@ -7,7 +7,7 @@
 use ndarray::Array2;
 
 use super::decide::{decide, map_row, Around, DerivativeRows, Levels};
-use super::{Detection, Pipeline, Wanted};
+use super::{magnitude_top, Detection, Pipeline, Wanted};
 use crate::detect::edges::magnitude::{direction, magnitude};
 use crate::image::bands::Bands;
 use crate::image::plane::{Plane, RowSource};
@@ -37,7 +37,8 @@ pub(super) fn run(
                 magnitude: plane(m),
             };
             let bands = Bands::new(rows, cols);
-            let levels = decide(pipeline, &luma, bands, || maps, map, timings);
+            let top = || magnitude_top(&luma);
+            let levels = decide(pipeline, bands, || maps, top, map, timings);
             (Some(edges), levels)
         }
         _ => (
