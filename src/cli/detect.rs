@@ -322,7 +322,7 @@ impl DetectJob {
                 RawFormat::Png => array.picture().wanted(),
                 RawFormat::Npy | RawFormat::Tiff => array_wanted(array),
             })
-            .fold(kind.wanted(), union);
+            .fold(kind.wanted(), Wanted::union);
         Ok(DetectJob {
             pipeline,
             load: opts.load_options(kind.needs_photo()),
@@ -363,17 +363,6 @@ fn array_wanted(array: Array) -> Wanted {
             direction: true,
             ..none
         },
-    }
-}
-
-/// Everything `a` or `b` wants.
-pub fn union(a: Wanted, b: Wanted) -> Wanted {
-    Wanted {
-        edges: a.edges || b.edges,
-        magnitude: a.magnitude || b.magnitude,
-        direction: a.direction || b.direction,
-        dx: a.dx || b.dx,
-        dy: a.dy || b.dy,
     }
 }
 

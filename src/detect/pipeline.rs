@@ -95,6 +95,23 @@ impl Wanted {
         }
     }
 
+    /// Everything `self` or `other` wants.
+    ///
+    /// ```
+    /// use edgegrad::Wanted;
+    /// let both = Wanted::edges().union(Wanted { dx: true, ..Wanted::default() });
+    /// assert!(both.edges && both.dx && !both.dy);
+    /// ```
+    pub fn union(self, other: Wanted) -> Wanted {
+        Wanted {
+            edges: self.edges || other.edges,
+            magnitude: self.magnitude || other.magnitude,
+            direction: self.direction || other.direction,
+            dx: self.dx || other.dx,
+            dy: self.dy || other.dy,
+        }
+    }
+
     fn any_map(&self) -> bool {
         self.magnitude || self.direction || self.dx || self.dy
     }

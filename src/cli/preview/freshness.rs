@@ -7,8 +7,6 @@ use std::path::PathBuf;
 use edgegrad::detect::derivatives::Derivatives;
 use edgegrad::detect::{Picture, Pipeline, Wanted};
 
-use super::super::detect::union;
-
 /// One version of one file: `version` grows on every reload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileId {
@@ -129,7 +127,7 @@ impl Have {
                 Some((d, present)) if d == derivatives => *present,
                 _ => Wanted::default(),
             };
-            self.maps = Some((derivatives.clone(), union(kept, new_maps)));
+            self.maps = Some((derivatives.clone(), kept.union(new_maps)));
         }
         if computed.edges {
             self.edges = Some(want.pipeline.clone());
