@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test, Rust and Python: the Rust crate's tests (`cargo test --release`), then the Python
 # package (python/) built and installed into a virtual environment and its tests (pytest:
-# numpy's own TestGradient/TestDiff against edgegrad, and bit-for-bit property tests).
+# numpy's own TestGradient/TestDiff against edgegrad, bit-for-bit property tests, and `detect`
+# against the `edgegrad detect` command).
 #
 #   scripts/test.sh                    # everything
 #   scripts/test.sh --python-only      # only the Python package
@@ -39,4 +40,6 @@ pip=("$venv/bin/python" -m pip --disable-pip-version-check -q)
 "${pip[@]}" install "maturin>=1.9.4,<2" "${EDGEGRAD_NUMPY:-numpy>=1.26}" pytest hypothesis ruff
 # Built by the environment's maturin into the workspace's target/ (incremental after the first).
 "${pip[@]}" install --no-build-isolation --force-reinstall --no-deps ./python
-"$venv/bin/python" -m pytest -q python/tests
+# The command line that `detect`'s tests compare with (already built by `cargo test`).
+cargo build --release --quiet --bin edgegrad
+EDGEGRAD_BIN="$PWD/target/release/edgegrad" "$venv/bin/python" -m pytest -q python/tests

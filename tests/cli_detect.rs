@@ -368,6 +368,56 @@ fn other_picture_formats_follow_the_extension() {
 }
 
 #[test]
+fn netpbm_extensions_write_their_own_kind_of_file() {
+    let dir = TempDir::new().unwrap();
+    for (name, output, magic) in [
+        ("e.pgm", "edges", "P5"),
+        ("e.pnm", "edges", "P5"),
+        ("o.ppm", "overlay", "P6"),
+        ("o.pnm", "overlay", "P6"),
+        ("e.pam", "edges", "P7"),
+    ] {
+        let out = dir.path().join(name);
+        edgegrad()
+            .arg("detect")
+            .arg(asset("coins.png"))
+            .args(["--output", output, "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        let bytes = fs::read(&out).unwrap();
+        assert_eq!(&bytes[..2], magic.as_bytes(), "{name}");
+        let back = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((back.width(), back.height()), (384, 303), "{name}");
+    }
+    // An 8-bit gray PGM holds the edge map itself: header, then one byte a pixel.
+    let pgm = fs::read(dir.path().join("e.pgm")).unwrap();
+    assert!(pgm.starts_with(b"P5\n384 303 255\n"));
+    let png = dir.path().join("e.png");
+    edgegrad()
+        .arg("detect")
+        .arg(asset("coins.png"))
+        .arg("-o")
+        .arg(&png)
+        .assert()
+        .success();
+    assert_eq!(
+        &pgm[pgm.len() - 384 * 303..],
+        gray8(&png).as_raw().as_slice()
+    );
+    // PBM's 1-bit pixels hold no gray picture.
+    edgegrad()
+        .arg("detect")
+        .arg(asset("coins.png"))
+        .arg("-o")
+        .arg(dir.path().join("e.pbm"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("e.pbm"));
+    assert!(!dir.path().join("e.pbm").exists());
+}
+
+#[test]
 fn a_jpeg_named_png_is_decoded_by_content() {
     let dir = TempDir::new().unwrap();
     let input = dir.path().join("photo.png");

@@ -21,6 +21,23 @@ def diff(
 ) -> np.ndarray:
     """``np.diff(a, n, axis, prepend, append)`` for ``n >= 1`` and arrays of one dtype."""
 
+def detect(
+    image: np.ndarray,
+    operator: str,
+    sigma: float | None,
+    threshold: float | str,
+    hysteresis: tuple[float, float] | None,
+    thin: bool,
+    canny: bool,
+    edge_order: int,
+    outputs: Sequence[str],
+) -> tuple[dict[str, np.ndarray], float, tuple[float, float] | None]:
+    """The pipeline on a 2-D or 3-D uint8/uint16/float32/float64 image: the outputs by name,
+    the threshold used and the hysteresis levels used."""
+
+def read_image(path: str, keep_orientation: bool, max_pixels: int) -> np.ndarray:
+    """An image file's luma as ``edgegrad detect`` reads it (uint8, uint16 or float32)."""
+
 def set_num_threads(n: int) -> None:
     """Sets the number of threads edgegrad computes with (1 to 1024)."""
 

@@ -6,9 +6,10 @@
 //! (supported dtypes, spacings and layouts, with everything else left to numpy itself) is the
 //! business of the pure-Python layer in `edgegrad/`.
 //!
-//! Modules: [`numeric`] (`gradient`, `diff`), [`threads`] (the pool and `set_num_threads`),
+//! Modules: [`numeric`] (`gradient`, `diff`), [`detect`] (`detect`, `read_image`), [`threads`] (the pool and `set_num_threads`),
 //! [`errors`] (library errors to Python exceptions).
 
+mod detect;
 mod errors;
 mod numeric;
 mod threads;
@@ -27,6 +28,8 @@ static ALLOC: edgegrad::alloc::HugePageAlloc = edgegrad::alloc::HugePageAlloc;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(numeric::gradient, m)?)?;
     m.add_function(wrap_pyfunction!(numeric::diff, m)?)?;
+    m.add_function(wrap_pyfunction!(detect::detect, m)?)?;
+    m.add_function(wrap_pyfunction!(detect::read_image, m)?)?;
     m.add_function(wrap_pyfunction!(threads::set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(threads::get_num_threads, m)?)?;
     Ok(())

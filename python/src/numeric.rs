@@ -44,7 +44,7 @@ fn unsupported(array: &Bound<'_, PyUntypedArray>, what: &str) -> PyErr {
 
 /// Reads `array` in place: numpy's data, borrowed for as long as the view lives. An error (not a
 /// panic) when Rust code elsewhere is writing to it.
-fn read<'py, T: Element, D: ndarray::Dimension>(
+pub(crate) fn read<'py, T: Element, D: ndarray::Dimension>(
     array: &Bound<'py, PyArray<T, D>>,
 ) -> PyResult<PyReadonlyArray<'py, T, D>> {
     array

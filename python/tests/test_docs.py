@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 import edgegrad
-from edgegrad import _numeric
+from edgegrad import _detect, _numeric
 
 
-@pytest.mark.parametrize("module", [edgegrad, _numeric])
+@pytest.mark.parametrize("module", [edgegrad, _numeric, _detect])
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0

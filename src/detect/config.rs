@@ -106,6 +106,25 @@ impl FromStr for EdgeOrder {
     }
 }
 
+/// The edge order of a number: 1 or 2.
+///
+/// ```
+/// use edgegrad::detect::config::EdgeOrder;
+/// assert_eq!(EdgeOrder::try_from(1), Ok(EdgeOrder::First));
+/// assert!(EdgeOrder::try_from(0).is_err());
+/// ```
+impl TryFrom<usize> for EdgeOrder {
+    type Error = EdgeOrderParseError;
+
+    fn try_from(n: usize) -> Result<Self, Self::Error> {
+        match n {
+            1 => Ok(EdgeOrder::First),
+            2 => Ok(EdgeOrder::Second),
+            _ => Err(EdgeOrderParseError(n.to_string())),
+        }
+    }
+}
+
 impl fmt::Display for EdgeOrder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.get())

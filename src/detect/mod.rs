@@ -13,5 +13,5 @@ pub mod smoothing;
 
 pub use config::{ConfigError, DetectConfig, EdgeOrder};
 pub use picture::Picture;
-pub use pipeline::{Detection, Pipeline, Wanted};
-pub use rule::{EdgeRule, HysteresisLevels};
+pub use pipeline::{Detection, OutputNameError, Pipeline, Wanted};
+pub use rule::{EdgeRule, HysteresisLevels, RuleConflict};

@@ -112,9 +112,56 @@ impl Wanted {
         }
     }
 
+    /// The names of the outputs, in the order of [`Wanted`]'s fields.
+    pub const NAMES: [&'static str; 5] = ["edges", "magnitude", "direction", "dx", "dy"];
+
+    /// The outputs named (each one of [`Wanted::NAMES`]); at least one.
+    ///
+    /// ```
+    /// use edgegrad::Wanted;
+    /// let w = Wanted::from_names(["edges", "dy"])?;
+    /// assert!(w.edges && w.dy && !w.dx);
+    /// assert!(Wanted::from_names(["edge"]).is_err());
+    /// assert!(Wanted::from_names::<[&str; 0], _>([]).is_err());
+    /// # Ok::<(), edgegrad::detect::pipeline::OutputNameError>(())
+    /// ```
+    pub fn from_names<I, S>(names: I) -> Result<Wanted, OutputNameError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut wanted = Wanted::default();
+        for name in names {
+            let flag = match name.as_ref() {
+                "edges" => &mut wanted.edges,
+                "magnitude" => &mut wanted.magnitude,
+                "direction" => &mut wanted.direction,
+                "dx" => &mut wanted.dx,
+                "dy" => &mut wanted.dy,
+                other => return Err(OutputNameError::Unknown(other.to_string())),
+            };
+            *flag = true;
+        }
+        if wanted == Wanted::default() {
+            return Err(OutputNameError::None);
+        }
+        Ok(wanted)
+    }
+
     fn any_map(&self) -> bool {
         self.magnitude || self.direction || self.dx || self.dy
     }
+}
+
+/// Output names that are not a set of [`Wanted::NAMES`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutputNameError {
+    /// A name that is none of the outputs.
+    #[error("unknown output {0:?}: expected edges, magnitude, direction, dx or dy")]
+    Unknown(String),
+    /// No name at all.
+    #[error("no output asked for: name at least one of edges, magnitude, direction, dx, dy")]
+    None,
 }
 
 /// What [`Pipeline::run`] computed: the wanted outputs, each the input's size.

@@ -42,6 +42,40 @@ impl Default for EdgeRule {
 }
 
 impl EdgeRule {
+    /// The rule of a detector's separate options, as the command line and the Python package
+    /// take them: Canny (with `hysteresis` levels, if given), else hysteresis, else the
+    /// threshold. A threshold other than [`Threshold::Auto`] (the default) beside Canny or
+    /// hysteresis is a conflict, not silently ignored.
+    ///
+    /// ```
+    /// use edgegrad::detect::edges::threshold::Threshold;
+    /// use edgegrad::detect::rule::EdgeRule;
+    /// assert_eq!(EdgeRule::from_options(Threshold::Auto, None, true), Ok(EdgeRule::Canny(None)));
+    /// assert_eq!(
+    ///     EdgeRule::from_options(Threshold::Otsu, None, false),
+    ///     Ok(EdgeRule::Threshold(Threshold::Otsu))
+    /// );
+    /// assert!(EdgeRule::from_options(Threshold::Value(0.1), None, true).is_err());
+    /// ```
+    pub fn from_options(
+        threshold: Threshold,
+        hysteresis: Option<HysteresisLevels>,
+        canny: bool,
+    ) -> Result<EdgeRule, RuleConflict> {
+        let two_levels = canny || hysteresis.is_some();
+        if two_levels && threshold != Threshold::Auto {
+            return Err(RuleConflict {
+                threshold,
+                with: if canny { "canny" } else { "hysteresis" },
+            });
+        }
+        Ok(match (canny, hysteresis) {
+            (true, levels) => EdgeRule::Canny(levels),
+            (false, Some(levels)) => EdgeRule::Hysteresis(levels),
+            (false, None) => EdgeRule::Threshold(threshold),
+        })
+    }
+
     /// The hysteresis levels given, if the rule has any.
     ///
     /// ```
@@ -66,6 +100,16 @@ impl EdgeRule {
     pub fn is_canny(&self) -> bool {
         matches!(self, EdgeRule::Canny(_))
     }
+}
+
+/// A threshold given beside Canny or hysteresis, which decide edges with two levels.
+#[derive(Debug, Clone, Copy, PartialEq, Error)]
+#[error("threshold {threshold} does not go with {with}, which decides edges with two levels")]
+pub struct RuleConflict {
+    /// The threshold given.
+    pub threshold: Threshold,
+    /// The option it conflicts with: `canny` or `hysteresis`.
+    pub with: &'static str,
 }
 
 /// A threshold that is not a number, `auto`, `otsu` or a percentage, or is out of range.

@@ -9,6 +9,7 @@ use std::io::{self, Cursor, Write};
 use std::path::Path;
 
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::codecs::pnm::{PnmEncoder, PnmSubtype, SampleEncoding};
 use image::{DynamicImage, ImageError, ImageFormat};
 use ndarray::ArrayView2;
 
@@ -40,7 +41,50 @@ pub enum OutputError {
 
 /// The file format of a picture, from its path's extension (case-insensitive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PictureFormat(ImageFormat);
+pub struct PictureFormat(ImageFormat, Option<Netpbm>);
+
+/// Which Netpbm file a `.pgm`, `.ppm`, `.pam` or `.pnm` path asks for (the `image` crate would
+/// write PAM for all of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Netpbm {
+    /// `.pgm`: binary graymap (P5).
+    Graymap,
+    /// `.ppm`: binary pixmap (P6).
+    Pixmap,
+    /// `.pam`: PAM (P7).
+    Arbitrary,
+    /// `.pnm`: P5 for gray pictures, P6 for colour ones.
+    Any,
+}
+
+impl Netpbm {
+    /// The Netpbm kind of a lower-case extension; `None` for `.pbm`, whose 1-bit pixels hold
+    /// no gray picture.
+    fn of_extension(extension: &str) -> Option<Netpbm> {
+        match extension {
+            "pgm" => Some(Netpbm::Graymap),
+            "ppm" => Some(Netpbm::Pixmap),
+            "pam" => Some(Netpbm::Arbitrary),
+            "pnm" => Some(Netpbm::Any),
+            _ => None,
+        }
+    }
+
+    /// The encoder's subtype for `img`.
+    fn subtype(self, img: &DynamicImage) -> PnmSubtype {
+        let gray = matches!(
+            img,
+            DynamicImage::ImageLuma8(_) | DynamicImage::ImageLuma16(_)
+        );
+        match self {
+            Netpbm::Graymap => PnmSubtype::Graymap(SampleEncoding::Binary),
+            Netpbm::Pixmap => PnmSubtype::Pixmap(SampleEncoding::Binary),
+            Netpbm::Arbitrary => PnmSubtype::ArbitraryMap,
+            Netpbm::Any if gray => PnmSubtype::Graymap(SampleEncoding::Binary),
+            Netpbm::Any => PnmSubtype::Pixmap(SampleEncoding::Binary),
+        }
+    }
+}
 
 impl PictureFormat {
     /// The format for `path`, checked to be writable and, for `Depth::Sixteen`, to hold 16-bit
@@ -54,12 +98,29 @@ impl PictureFormat {
     /// assert!(PictureFormat::from_path(Path::new("e.jpg"), Depth::Eight).is_ok());
     /// assert!(PictureFormat::from_path(Path::new("e.jpg"), Depth::Sixteen).is_err());
     /// assert!(PictureFormat::from_path(Path::new("e.npy"), Depth::Eight).is_err());
+    /// assert!(PictureFormat::from_path(Path::new("e.pgm"), Depth::Sixteen).is_ok());
+    /// // PBM's pixels are 1-bit: no gray picture fits.
+    /// assert!(PictureFormat::from_path(Path::new("e.pbm"), Depth::Eight).is_err());
     /// ```
     pub fn from_path(path: &Path, depth: Depth) -> Result<Self, OutputError> {
         let format = ImageFormat::from_path(path)
             .ok()
             .filter(|f| f.writing_enabled())
             .ok_or_else(|| OutputError::PictureExtension(path.display().to_string()))?;
+        let netpbm = match format {
+            ImageFormat::Pnm => {
+                let extension = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                Some(
+                    Netpbm::of_extension(&extension)
+                        .ok_or_else(|| OutputError::PictureExtension(path.display().to_string()))?,
+                )
+            }
+            _ => None,
+        };
         let sixteen = matches!(
             format,
             ImageFormat::Png | ImageFormat::Tiff | ImageFormat::Pnm
@@ -69,7 +130,7 @@ impl PictureFormat {
                 format!("{format:?}").to_uppercase(),
             ));
         }
-        Ok(PictureFormat(format))
+        Ok(PictureFormat(format, netpbm))
     }
 }
 
@@ -121,6 +182,11 @@ pub fn write_picture(
 ) -> Result<(), OutputError> {
     if format.0 == ImageFormat::Png {
         write_atomically(path, |w| encode_png(img, w).map_err(io::Error::other))?;
+    } else if let Some(netpbm) = format.1 {
+        let mut bytes = Vec::new();
+        img.write_with_encoder(PnmEncoder::new(&mut bytes).with_subtype(netpbm.subtype(img)))
+            .map_err(io::Error::other)?;
+        write_atomically(path, |w| w.write_all(&bytes))?;
     } else {
         let mut bytes = Cursor::new(Vec::new());
         img.write_to(&mut bytes, format.0)

@@ -7,8 +7,8 @@
 //! - alpha is ignored.
 
 use image::DynamicImage;
-use ndarray::{Array2, ArrayView2};
-use rayon::prelude::*;
+use ndarray::parallel::prelude::*;
+use ndarray::{Array2, ArrayView2, ArrayView3, Axis};
 
 /// A decoded image's luma, in the cheapest exact representation: values are `u8 / 255`,
 /// `u16 / 65535`, or `f32` as they are. Axis 0 is y (rows), axis 1 is x (columns).
@@ -121,20 +121,28 @@ pub fn luma_of(img: DynamicImage) -> Luma {
         DynamicImage::ImageLuma16(i) => Luma::U16(to_array(shape, i.into_raw())),
         DynamicImage::ImageLumaA8(i) => Luma::U8(to_array(shape, first_of(i.as_raw(), 2))),
         DynamicImage::ImageLumaA16(i) => Luma::U16(to_array(shape, first_of(i.as_raw(), 2))),
-        DynamicImage::ImageRgb8(i) => Luma::F32(rec601(i.as_raw(), 3, shape, &weighted_u8())),
-        DynamicImage::ImageRgba8(i) => Luma::F32(rec601(i.as_raw(), 4, shape, &weighted_u8())),
-        DynamicImage::ImageRgb16(i) => {
-            Luma::F32(rec601(i.as_raw(), 3, shape, &weighted(scale_u16)))
+        DynamicImage::ImageRgb8(i) => {
+            Luma::F32(rec601(interleaved(i.as_raw(), 3, shape), &weighted_u8()))
         }
-        DynamicImage::ImageRgba16(i) => {
-            Luma::F32(rec601(i.as_raw(), 4, shape, &weighted(scale_u16)))
+        DynamicImage::ImageRgba8(i) => {
+            Luma::F32(rec601(interleaved(i.as_raw(), 4, shape), &weighted_u8()))
         }
-        DynamicImage::ImageRgb32F(i) => Luma::F32(rec601(i.as_raw(), 3, shape, &weighted(|v| v))),
-        DynamicImage::ImageRgba32F(i) => Luma::F32(rec601(i.as_raw(), 4, shape, &weighted(|v| v))),
+        DynamicImage::ImageRgb16(i) => Luma::F32(rec601(
+            interleaved(i.as_raw(), 3, shape),
+            &weighted(scale_u16),
+        )),
+        DynamicImage::ImageRgba16(i) => Luma::F32(rec601(
+            interleaved(i.as_raw(), 4, shape),
+            &weighted(scale_u16),
+        )),
+        DynamicImage::ImageRgb32F(i) => {
+            Luma::F32(rec601(interleaved(i.as_raw(), 3, shape), &weighted(|v| v)))
+        }
+        DynamicImage::ImageRgba32F(i) => {
+            Luma::F32(rec601(interleaved(i.as_raw(), 4, shape), &weighted(|v| v)))
+        }
         other => Luma::F32(rec601(
-            other.to_rgba32f().as_raw(),
-            4,
-            shape,
+            interleaved(other.to_rgba32f().as_raw(), 4, shape),
             &weighted(|v| v),
         )),
     }
@@ -154,13 +162,13 @@ fn first_of<T: Copy>(raw: &[T], step: usize) -> Vec<T> {
 const REC601: [f32; 3] = [0.299, 0.587, 0.114];
 
 /// The weighted channel values `w_c * scale(v)` for channel `c`.
-fn weighted<T>(scale: impl Fn(T) -> f32 + Sync) -> impl Fn(usize, T) -> f32 + Sync {
+pub(super) fn weighted<T>(scale: impl Fn(T) -> f32 + Sync) -> impl Fn(usize, T) -> f32 + Sync {
     move |c, v| REC601[c] * scale(v)
 }
 
 /// [`weighted`] for 8-bit channels through three tables of `w_c * (v / 255)`: the same values
 /// as computing them, three lookups instead of three divisions and multiplications.
-fn weighted_u8() -> impl Fn(usize, u8) -> f32 + Sync {
+pub(super) fn weighted_u8() -> impl Fn(usize, u8) -> f32 + Sync {
     let tables: Vec<[f32; 256]> = REC601
         .iter()
         .map(|w| std::array::from_fn(|v| w * (v as f32 / 255.0)))
@@ -168,30 +176,43 @@ fn weighted_u8() -> impl Fn(usize, u8) -> f32 + Sync {
     move |c, v| tables[c][usize::from(v)]
 }
 
-fn scale_u16(v: u16) -> f32 {
+pub(super) fn scale_u16(v: u16) -> f32 {
     f32::from(v) / 65535.0
 }
 
-/// Rec. 601 luma of interleaved pixels with `channels` channels (R, G, B first): with
-/// `w(c, v)` the weighted value of channel `c`, `(w(0, R) + w(1, G)) + w(2, B)` in `f32`, rows in
-/// parallel.
-fn rec601<T: Copy + Sync>(
-    raw: &[T],
-    channels: usize,
-    (rows, cols): (usize, usize),
+/// Rec. 601 luma of an image of shape `(rows, columns, channels)` with R, G and B its first
+/// three channels: with `w(c, v)` the weighted value of channel `c`, `(w(0, R) + w(1, G)) +
+/// w(2, B)` in `f32`, rows in parallel. Any strides; rows stored contiguously (every decoded
+/// image) take the fast path.
+pub(super) fn rec601<T: Copy + Sync>(
+    pixels: ArrayView3<'_, T>,
     w: &(impl Fn(usize, T) -> f32 + Sync),
 ) -> Array2<f32> {
+    let (rows, cols, channels) = pixels.dim();
     let mut out = Array2::<f32>::zeros((rows, cols));
     if rows == 0 || cols == 0 {
         return out;
     }
-    let dst = out.as_slice_mut().expect("fresh arrays are contiguous");
-    dst.par_chunks_mut(cols)
-        .zip(raw.par_chunks(cols * channels))
-        .for_each(|(d, s)| {
-            for (y, px) in d.iter_mut().zip(s.chunks_exact(channels)) {
-                *y = w(0, px[0]) + w(1, px[1]) + w(2, px[2]);
+    out.axis_iter_mut(Axis(0))
+        .into_par_iter()
+        .zip(pixels.axis_iter(Axis(0)))
+        .for_each(|(mut d, s)| match s.as_slice() {
+            Some(s) => {
+                for (y, px) in d.iter_mut().zip(s.chunks_exact(channels)) {
+                    *y = w(0, px[0]) + w(1, px[1]) + w(2, px[2]);
+                }
+            }
+            None => {
+                for (y, px) in d.iter_mut().zip(s.outer_iter()) {
+                    *y = w(0, px[0]) + w(1, px[1]) + w(2, px[2]);
+                }
             }
         });
     out
+}
+
+/// Interleaved pixels of `channels` channels as an array of shape `(rows, columns, channels)`.
+fn interleaved<T>(raw: &[T], channels: usize, (rows, cols): (usize, usize)) -> ArrayView3<'_, T> {
+    ArrayView3::from_shape((rows, cols, channels), raw)
+        .expect("the decoder's buffer matches its dimensions")
 }

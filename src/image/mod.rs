@@ -1,10 +1,12 @@
 //! The image side: files to luma grids and back, and pictures of results.
 //!
-//! [`load`] reads image files (through [`decode`]), [`luma`] turns them into grids, `plane` is
+//! [`load`] reads image files (through [`decode`]), [`luma`] turns them into grids (and
+//! [`arrays`] turns images given as arrays into the same grids), `plane` is
 //! how banded kernels read a grid (row by row, through a `RowSource`), `bands` runs them over
 //! bands of rows in parallel and `row_cache` keeps the rows they reuse; [`render`] draws results
 //! and [`encode`] writes pictures and raw arrays. Nothing here knows the command line.
 
+pub mod arrays;
 pub(crate) mod bands;
 pub mod decode;
 pub mod encode;
