@@ -24,8 +24,11 @@
 mod decide;
 mod fused;
 mod maps;
+mod streamed;
 
 use ndarray::Array2;
+
+pub use streamed::{StreamError, StreamedEdges, CHUNK_BUDGET_BYTES};
 
 use super::derivatives::Derivatives;
 use super::edges::auto::AutoRule;

@@ -192,15 +192,20 @@ pub(super) fn decide<P: DerivativeRows>(
 
 /// Non-maximum suppression of row `y` into `out`, `classify`ing the maxima.
 #[inline(always)]
-fn suppress<P: DerivativeRows>(w: &mut P, y: usize, out: &mut [u8], classify: impl Fn(f32) -> u8) {
+pub(super) fn suppress<P: DerivativeRows>(
+    w: &mut P,
+    y: usize,
+    out: &mut [u8],
+    classify: impl Fn(f32) -> u8,
+) {
     let a = w.around(y);
     suppress_row(out, a.magnitude, a.dx, a.dy, classify);
 }
 
 /// The bands of one image with the maker of their workers.
-struct Rows<'a, F> {
-    bands: Bands,
-    workers: &'a F,
+pub(super) struct Rows<'a, F> {
+    pub(super) bands: Bands,
+    pub(super) workers: &'a F,
 }
 
 impl<F, P> Rows<'_, F>
@@ -209,7 +214,11 @@ where
     P: DerivativeRows,
 {
     /// Calls `f(worker, y, out_row)` for every row, bands in parallel.
-    fn for_each(&self, map: &mut [u8], f: impl Fn(&mut P, usize, &mut [u8]) + Sync + Send) {
+    pub(super) fn for_each(
+        &self,
+        map: &mut [u8],
+        f: impl Fn(&mut P, usize, &mut [u8]) + Sync + Send,
+    ) {
         let cols = self.bands.cols();
         self.bands.for_each(map, self.workers, |w, rows, part| {
             widest(
@@ -225,7 +234,7 @@ where
 
     /// Like [`Rows::for_each`] over any output, also folding an accumulator `f` adds to, then
     /// merging them.
-    fn fold<O: BandOutput, A: Send>(
+    pub(super) fn fold<O: BandOutput, A: Send>(
         &self,
         out: O,
         zero: impl Fn() -> A + Sync + Send,

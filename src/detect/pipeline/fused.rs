@@ -57,7 +57,7 @@ fn edges_of<S: RowSource + Copy>(
 const CACHED_ROWS: usize = 3;
 
 /// One band worker's derivative rows, computed from the image.
-struct ImageRows<'k, S> {
+pub(super) struct ImageRows<'k, S> {
     rows: GradientRows<'k, S>,
     /// `dx`, `dy` and the magnitude of recent rows, side by side in one slot.
     full: RowCache,
@@ -69,7 +69,7 @@ struct ImageRows<'k, S> {
 }
 
 impl<'k, S: RowSource> ImageRows<'k, S> {
-    fn new(kernel: &'k RowKernel, source: S) -> Self {
+    pub(super) fn new(kernel: &'k RowKernel, source: S) -> Self {
         let (n, cols) = (source.rows(), source.cols());
         ImageRows {
             rows: GradientRows::new(kernel, source),
