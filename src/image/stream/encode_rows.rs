@@ -68,7 +68,8 @@ fn encode<R, E>(
             Ok(filled)
         }
         RowFormat::Pgm => {
-            write!(w, "P5\n{cols} {rows}\n255\n")?;
+            // The header `image` writes, so that both paths give the same bytes.
+            write!(w, "P5\n{cols} {rows} 255\n")?;
             let filled = fill(&mut |rows| w.write_all(rows));
             w.flush()?;
             Ok(filled)
@@ -135,7 +136,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             std::fs::read(&path).unwrap(),
-            b"P5\n2 3\n255\n\x01\x02\x03\x04\x05\x06"
+            b"P5\n2 3 255\n\x01\x02\x03\x04\x05\x06"
         );
     }
 
