@@ -5,15 +5,17 @@
 //! Each pass slides a [`Window`] down the image: for every chunk of output rows it holds those
 //! rows plus a halo of rows above and below (what smoothing, the derivatives at the borders and
 //! non-maximum suppression read), and runs the fused path's row code over the chunk in bands in
-//! parallel, as if the whole image were there. A level chosen from the image's magnitudes takes
-//! one pass before the edges: Otsu's and the automatic level count the magnitudes of the whole
-//! image first (an exact percentile may take a second counting pass, and the automatic level on
-//! a float image one more pass for its range), reading the file again for each pass rather than
-//! holding it. Hysteresis and Canny connect edges over the whole image and are not streamed
+//! parallel, as if the whole image were there. Otsu's level and percentiles count the
+//! magnitudes of the whole image in a pass before the edge pass (an exact percentile may take a
+//! second counting pass), reading the file again for each pass rather than holding it. The
+//! automatic level takes one pass, as in memory: the candidates' codes go to an anonymous
+//! temporary file, one byte a pixel, while all codes are counted; the level chosen, the codes
+//! are read back as edges (a float image, such as the luma of colour, takes one more pass
+//! first, for the range of its values). Hysteresis and Canny connect edges over the whole image and are not streamed
 //! ([`Pipeline::streams`]).
 
 use std::cell::RefCell;
-use std::io;
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 
 use thiserror::Error;
@@ -24,6 +26,7 @@ use super::{Decision, Pipeline};
 use crate::detect::derivatives::RowKernel;
 use crate::detect::edges::auto::{count_codes, LevelCodes};
 use crate::detect::edges::magnitude::squared_level;
+use crate::detect::edges::nms::suppress_row;
 use crate::detect::edges::threshold::{exact_level, CountRows, RowCounter};
 use crate::image::bands::Bands;
 use crate::image::decode::LoadError;
@@ -68,6 +71,9 @@ pub enum StreamError {
         /// The memory a chunk needs.
         bytes: usize,
     },
+    /// The temporary file of the automatic level's codes failed.
+    #[error("cannot use a temporary file: {0}")]
+    Spill(io::Error),
     /// A pass read a different image than the first.
     #[error("the file changed while it was read")]
     Changed,
@@ -162,14 +168,6 @@ fn as_f32(s: RowStream) -> Option<Box<dyn RowReader<f32>>> {
     }
 }
 
-/// The level the edge pass compares with.
-enum Known {
-    /// Above this magnitude.
-    Level(f32),
-    /// Above this code of the automatic level's codes.
-    Code(LevelCodes, u8),
-}
-
 /// One streamed image of samples `T`.
 struct Streamed<'a, T> {
     pipeline: &'a Pipeline,
@@ -251,47 +249,100 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
         Ok(())
     }
 
-    /// The level, then the edge pass writing every row.
+    /// The level, then the edges, every row written in order.
     fn run(
         &self,
         write: &mut dyn FnMut(&[u8]) -> io::Result<()>,
         timings: &mut Timings,
     ) -> Result<f32, StreamError> {
-        let known = timings.time("levels_ms", || self.level())?;
-        let threshold = match &known {
-            Known::Level(t) => *t,
-            Known::Code(codes, high) => codes.level(*high),
+        let exact = match self.pipeline.rule {
+            Decision::Exact(t) => t,
+            Decision::Auto => return self.run_auto(write, timings),
+            Decision::Hysteresis(_) => return Err(StreamError::NotStreamed),
         };
-        timings.time("edges_ms", || self.edges(&known, write))?;
-        Ok(threshold)
+        let counts = Counts {
+            stream: self,
+            error: RefCell::new(None),
+        };
+        let level = timings.time("levels_ms", || exact_level(exact, &counts));
+        if let Some(e) = counts.error.into_inner() {
+            return Err(e);
+        }
+        timings.time("edges_ms", || self.edges(level, write))?;
+        Ok(level)
     }
 
-    /// The level of the pipeline's rule, counted over the whole image when it depends on it.
-    fn level(&self) -> Result<Known, StreamError> {
-        match self.pipeline.rule {
-            Decision::Exact(t) => {
-                let counts = Counts {
-                    stream: self,
-                    error: RefCell::new(None),
+    /// The automatic level in one pass over the image, as the in-memory path does it: the codes
+    /// of the candidate pixels go to an anonymous temporary file (one byte a pixel) while the
+    /// codes of all pixels are counted; then the level is chosen and the codes above it become
+    /// the edge rows.
+    fn run_auto(
+        &self,
+        write: &mut dyn FnMut(&[u8]) -> io::Result<()>,
+        timings: &mut Timings,
+    ) -> Result<f32, StreamError> {
+        let codes = timings.time("levels_ms", || self.top().map(LevelCodes::new))?;
+        let (thin, cols) = (self.pipeline.thin, self.size.1);
+        let file = tempfile::tempfile().map_err(StreamError::Spill)?;
+        let mut spill = BufWriter::new(file);
+        let mut map = Vec::new();
+        let mut total = [0u64; 256];
+        timings.time("edges_ms", || {
+            self.pass(None, |window, out| {
+                let kernel = RowKernel::new(&self.pipeline.derivatives, window);
+                let workers = || ImageRows::new(&kernel, window);
+                map.resize(out.len() * cols, 0u8);
+                let rows = Rows {
+                    bands: Bands::over(out, cols),
+                    workers: &workers,
                 };
-                let level = exact_level(t, &counts);
-                match counts.error.into_inner() {
-                    Some(e) => Err(e),
-                    None => Ok(Known::Level(level)),
+                let counts = rows.fold(
+                    &mut map[..],
+                    || [0u64; 256],
+                    |w, counts, y, o| {
+                        if thin {
+                            let a = w.around(y);
+                            suppress_row(o, a.magnitude, a.dx, a.dy, |m| codes.code(m));
+                            count_codes(counts, &codes, a.magnitude[1]);
+                        } else {
+                            let m = w.magnitude(y);
+                            for (o, &m) in o.iter_mut().zip(m) {
+                                *o = codes.code(m);
+                            }
+                            count_codes(counts, &codes, m);
+                        }
+                    },
+                    add_counts,
+                );
+                total = add_counts(total, counts);
+                spill.write_all(&map).map_err(StreamError::Spill)
+            })
+        })?;
+        let rule = self
+            .pipeline
+            .auto_rule()
+            .expect("the automatic rule has one");
+        let high = rule.level_code(&codes, &total);
+        timings.time("threshold_ms", || {
+            let mut file = spill
+                .into_inner()
+                .map_err(|e| StreamError::Spill(e.into_error()))?;
+            file.seek(SeekFrom::Start(0)).map_err(StreamError::Spill)?;
+            let mut file = BufReader::new(file);
+            let chunk = self.chunk_rows() * cols;
+            let mut left = self.size.0 * cols;
+            while left > 0 {
+                let n = chunk.min(left);
+                map.resize(n, 0);
+                file.read_exact(&mut map).map_err(StreamError::Spill)?;
+                for c in map.iter_mut() {
+                    *c = if *c > high { 255 } else { 0 };
                 }
+                write(&map).map_err(StreamError::Write)?;
+                left -= n;
             }
-            Decision::Auto => {
-                let codes = LevelCodes::new(self.top()?);
-                let counts = self.count_codes(&codes)?;
-                let rule = self
-                    .pipeline
-                    .auto_rule()
-                    .expect("the automatic rule has one");
-                let high = rule.level_code(&codes, &counts);
-                Ok(Known::Code(codes, high))
-            }
-            Decision::Hysteresis(_) => Err(StreamError::NotStreamed),
-        }
+            Ok(codes.level(high))
+        })
     }
 
     /// The top of the magnitude range ([`magnitude_top`](super::magnitude_top)): a pass over a
@@ -313,33 +364,10 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
         Ok((8.0 * max).max(4.0))
     }
 
-    /// The automatic level's counts of magnitude codes over the whole image.
-    fn count_codes(&self, codes: &LevelCodes) -> Result<[u64; 256], StreamError> {
-        let mut total = [0u64; 256];
-        let cols = self.size.1;
-        self.pass(None, |window, out| {
-            let kernel = RowKernel::new(&self.pipeline.derivatives, window);
-            let workers = || ImageRows::new(&kernel, window);
-            let rows = Rows {
-                bands: Bands::over(out, cols),
-                workers: &workers,
-            };
-            let counts = rows.fold(
-                (),
-                || [0u64; 256],
-                |w, counts, y, ()| count_codes(counts, codes, w.magnitude(y)),
-                add_counts,
-            );
-            total = add_counts(total, counts);
-            Ok(())
-        })?;
-        Ok(total)
-    }
-
-    /// The edge pass: each chunk's edge rows, written in order.
+    /// The edge pass of a known level: each chunk's edge rows, written in order.
     fn edges(
         &self,
-        known: &Known,
+        level: f32,
         write: &mut dyn FnMut(&[u8]) -> io::Result<()>,
     ) -> Result<(), StreamError> {
         let (thin, cols) = (self.pipeline.thin, self.size.1);
@@ -347,29 +375,19 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
         self.pass(None, |window, out| {
             let kernel = RowKernel::new(&self.pipeline.derivatives, window);
             let workers = || ImageRows::new(&kernel, window);
-            let len = out.len() * cols;
-            map.resize(len, 0u8);
+            map.resize(out.len() * cols, 0u8);
             let rows = Rows {
                 bands: Bands::over(out, cols),
                 workers: &workers,
             };
-            match (known, thin) {
-                (Known::Level(t), true) => rows.for_each(&mut map, |w, y, o| {
-                    suppress(w, y, o, |m| if m > *t { 255 } else { 0 })
-                }),
-                (Known::Level(t), false) => {
-                    let s = squared_level(*t);
-                    let op = |x: f32, y: f32| if x * x + y * y > s { 255 } else { 0 };
-                    rows.for_each(&mut map, |w, y, o| w.map(y, o, op));
-                }
-                (Known::Code(codes, high), true) => rows.for_each(&mut map, |w, y, o| {
-                    suppress(w, y, o, |m| if codes.code(m) > *high { 255 } else { 0 })
-                }),
-                (Known::Code(codes, high), false) => rows.for_each(&mut map, |w, y, o| {
-                    for (o, &m) in o.iter_mut().zip(w.magnitude(y)) {
-                        *o = if codes.code(m) > *high { 255 } else { 0 };
-                    }
-                }),
+            if thin {
+                rows.for_each(&mut map, |w, y, o| {
+                    suppress(w, y, o, |m| if m > level { 255 } else { 0 })
+                });
+            } else {
+                let s = squared_level(level);
+                let op = |x: f32, y: f32| if x * x + y * y > s { 255 } else { 0 };
+                rows.for_each(&mut map, |w, y, o| w.map(y, o, op));
             }
             write(&map).map_err(StreamError::Write)
         })
