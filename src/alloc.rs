@@ -179,7 +179,7 @@ unsafe fn free_block(addr: usize, len: usize) {
     // does, writing it again costs nothing more than before.
     libc::madvise(addr as *mut libc::c_void, len, libc::MADV_FREE);
     CACHED.fetch_add(len, Ordering::Relaxed);
-    let block = addr | len / HUGE_PAGE;
+    let block = addr | (len / HUGE_PAGE);
     let next = NEXT.fetch_add(1, Ordering::Relaxed) % CACHE_SLOTS;
     let empty = (0..CACHE_SLOTS)
         .map(|k| (next + k) % CACHE_SLOTS)
