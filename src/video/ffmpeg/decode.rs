@@ -62,7 +62,7 @@ impl FfmpegSource {
         let Some(info) = log.stream() else {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(VideoError::Open(name, log.reason()));
+            return Err(VideoError::Open(name, without_input(log.reason(), input)));
         };
         let spec = RawSpec::new(info.width, info.height, format)
             .map_err(|e| VideoError::Open(name.clone(), e.to_string()))?;
@@ -116,5 +116,20 @@ impl Drop for FfmpegSource {
         // Stopped early (or done: then these do nothing).
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// FFmpeg's `reason` without the input's name it starts with (the error names it already).
+fn without_input(reason: String, input: &VideoInput) -> String {
+    let args = input.ffmpeg_args();
+    let Some(what) = args.last().map(|a| a.to_string_lossy().into_owned()) else {
+        return reason;
+    };
+    match reason
+        .strip_prefix(&what)
+        .and_then(|r| r.strip_prefix(": "))
+    {
+        Some(rest) => rest.to_string(),
+        None => reason,
     }
 }
