@@ -5,7 +5,7 @@ pub mod detect;
 mod numeric;
 #[cfg(feature = "preview")]
 mod preview;
-mod video;
+pub mod video;
 
 use std::process::ExitCode;
 

@@ -7,6 +7,8 @@
 //! ending the run cleanly.
 
 mod io;
+
+pub use io::ffmpeg;
 mod progress;
 
 use std::process::ExitCode;

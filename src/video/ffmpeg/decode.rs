@@ -37,6 +37,18 @@ impl FfmpegSource {
         input: &VideoInput,
         format: PixelFormat,
     ) -> Result<Self, VideoError> {
+        FfmpegSource::open_at(ffmpeg, input, format, 0.0)
+    }
+
+    /// Like [`FfmpegSource::open`], starting at `start` seconds into the input (the frame
+    /// shown at that time; FFmpeg decodes from the key frame before it and drops the frames
+    /// in between). A start of 0 or less starts at the beginning.
+    pub fn open_at(
+        ffmpeg: &Ffmpeg,
+        input: &VideoInput,
+        format: PixelFormat,
+        start: f64,
+    ) -> Result<Self, VideoError> {
         let name = input.to_string();
         if let VideoInput::File(path) = input {
             std::fs::metadata(path).map_err(|e| VideoError::Open(name.clone(), e.to_string()))?;
@@ -44,6 +56,9 @@ impl FfmpegSource {
         let mut command = ffmpeg.command();
         if *input != VideoInput::Stdin {
             command.arg("-nostdin");
+        }
+        if start > 0.0 && start.is_finite() {
+            command.args(["-ss", &format!("{start:.6}")]);
         }
         command
             .args(input.ffmpeg_args())
