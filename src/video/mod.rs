@@ -5,7 +5,7 @@
 //! from any file, URL or camera FFmpeg opens), [`FrameEdges`] turns each into the picture wanted
 //! (the same [`Pipeline::run`](crate::Pipeline::run) as `edgegrad detect`, with automatic
 //! levels that hold still from frame to frame unless [`Levels::PerFrame`]), and a [`FrameSink`]
-//! takes the pictures ([`RawSink`] to any writer, [`FfmpegSink`] to a video file). [`run`]
+//! takes the pictures ([`RawSink`] to any writer, [`FfmpegSink`] to a video file). [`run()`]
 //! joins the three on their own threads, frames in flight between them.
 //!
 //! ```

@@ -3,7 +3,7 @@
 //!
 //! The arguments are checked before anything is opened (exit 2); then the input is opened
 //! ([`io`] picks raw pipes or FFmpeg), the output made, and the library's
-//! [`edgegrad::video::run`] moves the frames, with a progress bar ([`progress`]) and Ctrl-C
+//! [`edgegrad::video::run()`] moves the frames, with a progress bar ([`progress`]) and Ctrl-C
 //! ending the run cleanly.
 
 mod io;
