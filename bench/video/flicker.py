@@ -8,6 +8,7 @@ changes between consecutive frames, over the mean number of edge pixels. Nothing
 standard library and the `ffmpeg` program is needed.
 
     bench/video/flicker.py [--edgegrad target/release/edgegrad] [--frames 100]
+        [--sizes 160x120,640x360]
 """
 
 import argparse
@@ -34,14 +35,25 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--edgegrad", default="target/release/edgegrad")
     p.add_argument("--frames", type=int, default=100)
-    p.add_argument("--size", default="640x360")
+    p.add_argument("--sizes", default="160x120,640x360")
     args = p.parse_args()
-    w, h = map(int, args.size.split("x"))
+    rows = []
+    for size in args.sizes.split(","):
+        rows += measure(args, size)
+    print("| size | scene | noise | rule | flicker, steady | flicker, --per-frame | edge pixels (steady / per-frame) |")
+    print("|---|---|---|---|---|---|---|")
+    for size, scene, strength, name, s, pf, e1, e2 in rows:
+        print(f"| {size} | {scene} | {strength} | {name} | {s:.3f} | {pf:.3f} | {e1:.0f} / {e2:.0f} |")
+    sys.stdout.flush()
+
+
+def measure(args, size):
+    w, h = map(int, size.split("x"))
     rows = []
     for scene in ["testsrc2", "mandelbrot"]:
         for strength in [4, 12]:
             src = (
-                f"{scene}=size={args.size}:rate=25,trim=end_frame=1,loop=loop=-1:size=1,"
+                f"{scene}=size={size}:rate=25,trim=end_frame=1,loop=loop=-1:size=1,"
                 f"format=gray,noise=alls={strength}:allf=t"
             )
             gray = subprocess.run(
@@ -52,16 +64,12 @@ def main():
             for rule in [[], ["--canny"]]:
                 result = {}
                 for levels in [[], ["--per-frame"]]:
-                    cmd = [args.edgegrad, "video", "-", "--raw", args.size, "-o", "-", *rule, *levels]
+                    cmd = [args.edgegrad, "video", "-", "--raw", size, "-o", "-", *rule, *levels]
                     result[bool(levels)] = flicker(frames_of(cmd, w * h, gray))
                 name = "canny" if rule else "default"
                 (steady, e1), (per_frame, e2) = result[False], result[True]
-                rows.append((scene, strength, name, steady, per_frame, e1, e2))
-    print("| scene | noise | rule | flicker, steady | flicker, --per-frame | edge pixels (steady / per-frame) |")
-    print("|---|---|---|---|---|---|")
-    for scene, strength, name, s, pf, e1, e2 in rows:
-        print(f"| {scene} | {strength} | {name} | {s:.3f} | {pf:.3f} | {e1:.0f} / {e2:.0f} |")
-    sys.stdout.flush()
+                rows.append((size, scene, strength, name, steady, per_frame, e1, e2))
+    return rows
 
 
 if __name__ == "__main__":
