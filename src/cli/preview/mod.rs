@@ -135,6 +135,12 @@ fn preview_video(
     config: edgegrad::DetectConfig,
     pipeline: edgegrad::Pipeline,
 ) -> Result<ExitCode> {
+    if args.watch {
+        return Err(super::UsageError(
+            "--watch reloads image files that change; a video or a camera plays anyway".into(),
+        )
+        .into());
+    }
     window::check_display(|name| std::env::var_os(name))?;
     let player = player::Player::start(super::video::ffmpeg(), input)?;
     let (spare, spare_rx) = mpsc::channel();
