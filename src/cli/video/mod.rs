@@ -30,8 +30,9 @@ use super::UsageError;
 /// program, which must be installed (or named by the EDGEGRAD_FFMPEG environment variable);
 /// raw frames (--raw, -o -) need nothing else. Each frame goes through the same pipeline as
 /// `edgegrad detect` with the same options; the automatic levels (the default threshold,
-/// --canny's hysteresis) follow the noise averaged over recent frames so that edges do not
-/// flicker, unless --per-frame. The frame rate and size are kept; audio is dropped.
+/// --canny's hysteresis) follow the noise averaged over recent frames, so that the level holds
+/// still while the scene does, unless --per-frame. The frame rate and size are kept; audio is
+/// dropped.
 /// Ctrl-C stops after the frame being read and finishes the output with every frame before
 /// it (exit code 130). --keep-orientation does nothing here: frames carry no EXIF orientation.
 ///
@@ -67,7 +68,7 @@ pub struct VideoArgs {
     rate: Option<FrameRate>,
 
     /// Automatic levels from each frame alone, exactly as `edgegrad detect` finds them,
-    /// instead of from the noise averaged over recent frames (steadier edges). No effect on
+    /// instead of from the noise averaged over recent frames (a steadier level). No effect on
     /// given levels.
     #[arg(long)]
     per_frame: bool,

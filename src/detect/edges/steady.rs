@@ -59,7 +59,7 @@ impl SteadyLevels {
             return s.max(0.0);
         }
         let log = s.ln();
-        let (mean, n) = match self.average {
+        match self.average {
             Some((mean, n)) if (log - mean).abs() <= CUT.ln() => {
                 let n = n.saturating_add(1);
                 let w = if n <= WARM_UP {
@@ -67,12 +67,16 @@ impl SteadyLevels {
                 } else {
                     WEIGHT
                 };
-                (mean + w * (log - mean), n)
+                let mean = mean + w * (log - mean);
+                self.average = Some((mean, n));
+                mean.exp()
             }
-            _ => (log, 1),
-        };
-        self.average = Some((mean, n));
-        mean.exp()
+            // A first frame, or a cut: the frame's own estimate, exactly.
+            _ => {
+                self.average = Some((log, 1));
+                s
+            }
+        }
     }
 
     /// The current average estimate, if a frame with some noise has been seen since the last
