@@ -3,7 +3,7 @@
 //!
 //! A [`FrameSource`] gives whole raw frames ([`RawSource`] from any reader, [`FfmpegSource`]
 //! from any file, URL or camera FFmpeg opens), [`FrameEdges`] turns each into the picture wanted
-//! (the same [`Pipeline::run`](crate::Pipeline::run) as `edgegrad detect`, with automatic
+//! (the same [`Pipeline::run`](crate::detect::Pipeline::run) as `edgegrad detect`, with automatic
 //! levels that hold still from frame to frame unless [`Levels::PerFrame`]), and a [`FrameSink`]
 //! takes the pictures ([`RawSink`] to any writer, [`FfmpegSink`] to a video file). [`run()`]
 //! joins the three on their own threads, frames in flight between them.
