@@ -14,10 +14,11 @@
 //! counts that choose the levels; then the codes are classified.
 
 use super::{Decision, Pipeline};
-use crate::detect::edges::auto::{count_codes, LevelCodes, CODES_PER_OCTAVE};
+use crate::detect::edges::auto::{count_codes, noise, LevelCodes, CODES_PER_OCTAVE};
 use crate::detect::edges::hysteresis::{class, connect, connect_above};
 use crate::detect::edges::magnitude::squared_level;
 use crate::detect::edges::nms::suppress_row;
+use crate::detect::edges::steady::SteadyLevels;
 use crate::detect::edges::threshold::{exact_level, CountRows, RowCounter};
 use crate::detect::simd::widest;
 use crate::image::bands::{BandOutput, Bands};
@@ -69,12 +70,14 @@ pub(super) struct Levels {
 
 /// The edge map of `pipeline`'s rule into `map` (row-major, `bands`' size), from the rows of
 /// the workers `workers` makes (one per rayon job). `top` gives the top of the magnitude range
-/// ([`magnitude_top`](super::magnitude_top)), asked for by the automatic rules only.
+/// ([`magnitude_top`](super::magnitude_top)), asked for by the automatic rules only, whose
+/// noise estimate goes through `steady` when given (a frame of a sequence).
 pub(super) fn decide<P: DerivativeRows>(
     pipeline: &Pipeline,
     bands: Bands,
     workers: impl Fn() -> P + Sync + Send,
     top: impl FnOnce() -> f32,
+    steady: Option<&mut SteadyLevels>,
     map: &mut [u8],
     timings: &mut Timings,
 ) -> Levels {
@@ -160,7 +163,9 @@ pub(super) fn decide<P: DerivativeRows>(
                 )
             });
             let rule = pipeline.auto_rule().expect("automatic rules have one");
-            let high = rule.level_code(&codes, &counts);
+            let s = noise(&codes, &counts);
+            let s = steady.map_or(s, |steady| steady.follow(s));
+            let high = rule.level_code_for(&codes, s);
             let threshold = codes.level(high);
             if pipeline.rule == Decision::Auto {
                 timings.time("threshold_ms", || {

@@ -9,6 +9,7 @@ use ndarray::Array2;
 use super::decide::{decide, map_row, Around, DerivativeRows, Levels};
 use super::{magnitude_top, Detection, Pipeline, Wanted};
 use crate::detect::edges::magnitude::{direction, magnitude};
+use crate::detect::edges::steady::SteadyLevels;
 use crate::image::bands::Bands;
 use crate::image::plane::{Plane, RowSource};
 use crate::image::LumaView;
@@ -18,6 +19,7 @@ pub(super) fn run(
     pipeline: &Pipeline,
     luma: LumaView<'_>,
     wanted: &Wanted,
+    steady: Option<&mut SteadyLevels>,
     timings: &mut Timings,
 ) -> Detection {
     let (dx, dy) = timings.time("gradient_ms", || pipeline.derivatives.compute(luma));
@@ -38,7 +40,7 @@ pub(super) fn run(
             };
             let bands = Bands::new(rows, cols);
             let top = || magnitude_top(&luma);
-            let levels = decide(pipeline, bands, || maps, top, map, timings);
+            let levels = decide(pipeline, bands, || maps, top, steady, map, timings);
             (Some(edges), levels)
         }
         _ => (
