@@ -84,8 +84,8 @@ fn detect_payload(dir: &Path, image: &Path, ext: &str, args: &[&str]) -> Vec<u8>
     pnm_payload(&std::fs::read(out).unwrap())
 }
 
-/// The pixels of a binary PNM file: after `ENDHDR` for a PAM (what the image crate writes for
-/// .pgm and .ppm), else after the three header fields and one whitespace byte.
+/// The pixels of a binary PNM file: after `ENDHDR` for a PAM (`.pam`), else (P5 `.pgm`, P6
+/// `.ppm`) after the three header fields and one whitespace byte.
 fn pnm_payload(file: &[u8]) -> Vec<u8> {
     if file.starts_with(b"P7") {
         let end = file.windows(7).position(|w| w == b"ENDHDR\n").unwrap();
