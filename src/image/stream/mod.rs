@@ -2,16 +2,15 @@
 //! [`load`](super::load) for files that can be read in rows.
 //!
 //! [`open_rows`] opens a file as a [`RowStream`] when its format can be read row by row in
-//! bounded memory — non-interlaced PNG ([`png_rows`]) and TIFF in strips or tiles ([`tiff`]) — and
-//! when it needs no turning (an EXIF orientation other than upright needs the whole image, so
-//! such a file is not streamed unless the orientation is to be kept). Every other file is
-//! `Ok(None)`: the caller loads it whole. The rows are the very luma [`load`](super::load) gives
-//! the same file (8-bit and 16-bit gray as they are, gray + alpha without the alpha, colour as
-//! Rec. 601 luma in `f32`), so whatever is computed from them is identical.
+//! bounded memory (non-interlaced PNG, through the `png` crate's row reader) and when it needs
+//! no turning (an EXIF orientation other than upright needs the whole image, so such a file is
+//! not streamed unless the orientation is to be kept). Every other file is `Ok(None)`: the
+//! caller loads it whole. The rows are the very luma [`load`](super::load) gives the same file
+//! (8-bit and 16-bit gray as they are, gray + alpha without the alpha, colour as Rec. 601 luma
+//! in `f32`), so whatever is computed from them is identical.
 //!
-//! A stream holds at most one strip (TIFF), one row of tiles (TIFF) or one row (PNG) besides
-//! the rows asked for; a lying header fails when the data runs out, never by allocating what
-//! it claims.
+//! A stream holds one decoded row besides the rows asked for; a lying header fails when the
+//! data runs out, never by allocating what it claims.
 
 pub mod encode_rows;
 mod png_rows;
@@ -113,7 +112,3 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     }
     Ok(n)
 }
-
-/// The most bytes of decoded samples a reader holds besides the rows asked for (one TIFF strip
-/// or row of tiles): a file whose chunks are larger is loaded whole instead.
-pub const MAX_CHUNK_BYTES: usize = 64 << 20;
