@@ -96,15 +96,15 @@ pub struct DetectArgs {
 /// When `detect` streams the image (`--stream`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum StreamMode {
-    /// Images above [`AUTO_STREAM_PIXELS`] that can be streamed.
+    /// Stream images above 64 megapixels that can be streamed.
     Auto,
-    /// Every image, or an error.
+    /// Stream every image, or fail saying why not.
     Always,
-    /// No image.
+    /// Load every image whole.
     Never,
 }
 
-/// `--stream auto` streams images with more pixels than this (8192 x 8192).
+/// `--stream auto` streams images with more pixels than this (8192 x 8192, 64 megapixels).
 const AUTO_STREAM_PIXELS: usize = 1 << 26;
 
 /// The options of a detection, shared by `detect`, `batch` and `preview`.
