@@ -143,23 +143,8 @@ pub(super) fn decide<P: DerivativeRows>(
                     &mut *map,
                     || [0u64; 256],
                     #[inline(always)]
-                    |w, counts, y, o| {
-                        if thin {
-                            let a = w.around(y);
-                            suppress_row(o, a.magnitude, a.dx, a.dy, |m| codes.code(m));
-                            count_codes(counts, &codes, a.magnitude[1]);
-                        } else {
-                            let m = w.magnitude(y);
-                            for (o, &m) in o.iter_mut().zip(m) {
-                                *o = codes.code(m);
-                            }
-                            count_codes(counts, &codes, m);
-                        }
-                    },
-                    |mut a, b| {
-                        a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
-                        a
-                    },
+                    |w, counts, y, o| code_row(w, thin, &codes, counts, y, o),
+                    add_counts,
                 )
             });
             let rule = pipeline.auto_rule().expect("automatic rules have one");
@@ -193,6 +178,36 @@ pub(super) fn decide<P: DerivativeRows>(
             }
         }
     }
+}
+
+/// The automatic rules' pass over row `y`: the codes of its candidate pixels (its maxima when
+/// `thin`) into `out`, the codes of all its pixels into `counts`.
+#[inline(always)]
+pub(super) fn code_row<P: DerivativeRows>(
+    w: &mut P,
+    thin: bool,
+    codes: &LevelCodes,
+    counts: &mut [u64; 256],
+    y: usize,
+    out: &mut [u8],
+) {
+    if thin {
+        let a = w.around(y);
+        suppress_row(out, a.magnitude, a.dx, a.dy, |m| codes.code(m));
+        count_codes(counts, codes, a.magnitude[1]);
+    } else {
+        let m = w.magnitude(y);
+        for (o, &m) in out.iter_mut().zip(m) {
+            *o = codes.code(m);
+        }
+        count_codes(counts, codes, m);
+    }
+}
+
+/// Two counts of codes added.
+pub(super) fn add_counts(mut a: [u64; 256], b: [u64; 256]) -> [u64; 256] {
+    a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
+    a
 }
 
 /// Non-maximum suppression of row `y` into `out`, `classify`ing the maxima.

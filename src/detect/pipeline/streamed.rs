@@ -20,13 +20,12 @@ use std::ops::Range;
 
 use thiserror::Error;
 
-use super::decide::{suppress, DerivativeRows as _, Rows};
+use super::decide::{add_counts, code_row, suppress, DerivativeRows as _, Rows};
 use super::fused::ImageRows;
 use super::{Decision, Pipeline};
 use crate::detect::derivatives::RowKernel;
-use crate::detect::edges::auto::{count_codes, LevelCodes};
+use crate::detect::edges::auto::LevelCodes;
 use crate::detect::edges::magnitude::squared_level;
-use crate::detect::edges::nms::suppress_row;
 use crate::detect::edges::threshold::{exact_level, CountRows, RowCounter};
 use crate::image::bands::Bands;
 use crate::image::decode::LoadError;
@@ -299,19 +298,7 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
                 let counts = rows.fold(
                     &mut map[..],
                     || [0u64; 256],
-                    |w, counts, y, o| {
-                        if thin {
-                            let a = w.around(y);
-                            suppress_row(o, a.magnitude, a.dx, a.dy, |m| codes.code(m));
-                            count_codes(counts, &codes, a.magnitude[1]);
-                        } else {
-                            let m = w.magnitude(y);
-                            for (o, &m) in o.iter_mut().zip(m) {
-                                *o = codes.code(m);
-                            }
-                            count_codes(counts, &codes, m);
-                        }
-                    },
+                    |w, counts, y, o| code_row(w, thin, &codes, counts, y, o),
                     add_counts,
                 );
                 total = add_counts(total, counts);
@@ -392,11 +379,6 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
             write(&map).map_err(StreamError::Write)
         })
     }
-}
-
-fn add_counts(mut a: [u64; 256], b: [u64; 256]) -> [u64; 256] {
-    a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
-    a
 }
 
 /// The magnitudes of a streamed image, counted a pass at a time for an exact level; the first
