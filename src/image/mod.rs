@@ -15,5 +15,5 @@ pub(crate) mod plane;
 pub mod render;
 pub(crate) mod row_cache;
 
-pub use decode::{load, DecodeLimits, LoadError, LoadOptions, Loaded};
+pub use decode::{load, load_reusing, DecodeLimits, LoadBuffers, LoadError, LoadOptions, Loaded};
 pub use luma::{luma_of, Luma, LumaView};
