@@ -377,13 +377,26 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
     let plan = DetectJob::new(&args)?;
     let Loaded { luma, photo } =
         timings.time("decode_ms", || load_image(&args.input, &plan.load))?;
-    let mut detection = plan.pipeline.run(luma.view(), &plan.wanted, &mut timings);
+    // A map picture alone is drawn band by band, without the float maps.
+    let banded = match plan.saves.is_empty() {
+        true => plan
+            .pipeline
+            .draw(luma.view(), plan.kind, plan.depth, &mut timings),
+        false => None,
+    };
+    let (picture, detection) = match banded {
+        Some(picture) => (picture, Detection::default()),
+        None => {
+            let mut detection = plan.pipeline.run(luma.view(), &plan.wanted, &mut timings);
+            let picture = timings.time("render_ms", || {
+                plan.kind
+                    .draw_taking(&mut detection, photo.as_ref(), plan.depth)
+            })?;
+            (picture, detection)
+        }
+    };
     drop(luma);
 
-    let picture = timings.time("render_ms", || {
-        plan.kind
-            .draw_taking(&mut detection, photo.as_ref(), plan.depth)
-    })?;
     timings.time("encode_ms", || -> Result<()> {
         write_picture(&plan.out, &picture, plan.out_format)
             .with_context(|| plan.out.display().to_string())?;

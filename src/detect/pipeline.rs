@@ -24,12 +24,15 @@
 mod decide;
 mod fused;
 mod maps;
+mod pictures;
 
 use ndarray::Array2;
 
 use super::derivatives::Derivatives;
 use super::edges::auto::AutoRule;
 use super::edges::threshold::Exact;
+use super::picture::Picture;
+use crate::image::render::Depth;
 use crate::image::LumaView;
 use crate::timings::Timings;
 
@@ -209,6 +212,36 @@ impl Pipeline {
                 ..Detection::default()
             }
         }
+    }
+
+    /// The map picture `picture` (magnitude, direction, dx or dy; `depth` is the magnitude
+    /// picture's) drawn straight from the image band by band, without making the float maps:
+    /// the same pixels as [`Picture::draw`] gives from [`Pipeline::run`]'s maps, in two passes
+    /// over the image (the picture's scale, then its rows). `None` for the pictures that are
+    /// not maps (edges, overlay, original).
+    ///
+    /// ```
+    /// use edgegrad::detect::{DetectConfig, Picture};
+    /// use edgegrad::image::render::Depth;
+    /// use edgegrad::{LumaView, Timings};
+    /// let img = ndarray::Array2::from_shape_fn((5, 8), |(_, x)| if x < 4 { 0u8 } else { 255 });
+    /// let luma = LumaView::U8(img.view());
+    /// let pipeline = DetectConfig::default().build().unwrap();
+    /// let t = &mut Timings::new();
+    /// let banded = pipeline.draw(luma, Picture::Direction, Depth::Eight, t).unwrap();
+    /// let maps = pipeline.run(luma, &Picture::Direction.wanted(), t);
+    /// assert_eq!(banded, Picture::Direction.draw(&maps, None, Depth::Eight)?);
+    /// assert!(pipeline.draw(luma, Picture::Edges, Depth::Eight, t).is_none());
+    /// # Ok::<(), edgegrad::detect::picture::MissingResult>(())
+    /// ```
+    pub fn draw(
+        &self,
+        luma: LumaView<'_>,
+        picture: Picture,
+        depth: Depth,
+        timings: &mut Timings,
+    ) -> Option<image::DynamicImage> {
+        pictures::draw(self, luma, picture, depth, timings)
     }
 
     /// The derivative operator with its smoothing.

@@ -151,17 +151,72 @@ const PNG_COMPRESSION: CompressionType = CompressionType::Fast;
 /// was as quick or quicker at 4096x4096 but made files 10 % larger).
 const PNG_FILTER: FilterType = FilterType::Up;
 
+/// The size of the IDAT chunks [`encode_png`] streams.
+const PNG_CHUNK: usize = 1 << 20;
+
 /// Encodes `img` as PNG into `w` with the fast settings used for every PNG written.
 ///
+/// 8-bit gray, 16-bit gray, RGB and RGBA pictures (every picture this program draws) are
+/// streamed: the compressed rows go to `w` in IDAT chunks of 1 MiB as they are made, without
+/// holding the whole compressed image (at 4096² a growing buffer of tens of MB, copied as it
+/// grows). Other colour types go through `image`'s encoder with the same settings.
+///
 /// ```
-/// let img = image::DynamicImage::ImageLuma8(image::GrayImage::new(4, 4));
+/// let img = image::DynamicImage::ImageLuma16(image::ImageBuffer::from_raw(2, 1, vec![1, 65535]).unwrap());
 /// let mut bytes = Vec::new();
 /// edgegrad::image::encode::encode_png(&img, &mut bytes)?;
 /// assert_eq!(&bytes[1..4], b"PNG");
+/// assert_eq!(image::load_from_memory(&bytes)?, img);
 /// # Ok::<(), image::ImageError>(())
 /// ```
 pub fn encode_png(img: &DynamicImage, w: &mut dyn Write) -> Result<(), ImageError> {
-    img.write_with_encoder(PngEncoder::new_with_quality(w, PNG_COMPRESSION, PNG_FILTER))
+    let (colour, depth, bytes): (_, _, std::borrow::Cow<'_, [u8]>) = match img {
+        DynamicImage::ImageLuma8(i) => (
+            png::ColorType::Grayscale,
+            png::BitDepth::Eight,
+            i.as_raw().into(),
+        ),
+        DynamicImage::ImageRgb8(i) => {
+            (png::ColorType::Rgb, png::BitDepth::Eight, i.as_raw().into())
+        }
+        DynamicImage::ImageRgba8(i) => (
+            png::ColorType::Rgba,
+            png::BitDepth::Eight,
+            i.as_raw().into(),
+        ),
+        DynamicImage::ImageLuma16(i) => (
+            png::ColorType::Grayscale,
+            png::BitDepth::Sixteen,
+            i.as_raw()
+                .iter()
+                .flat_map(|v| v.to_be_bytes())
+                .collect::<Vec<u8>>()
+                .into(),
+        ),
+        _ => {
+            return img.write_with_encoder(PngEncoder::new_with_quality(
+                w,
+                PNG_COMPRESSION,
+                PNG_FILTER,
+            ))
+        }
+    };
+    let mut encoder = png::Encoder::new(w, img.width(), img.height());
+    encoder.set_color(colour);
+    encoder.set_depth(depth);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::Up);
+    let stream = || -> Result<(), png::EncodingError> {
+        let mut writer = encoder.write_header()?;
+        let mut rows = writer.stream_writer_with_size(PNG_CHUNK)?;
+        rows.write_all(&bytes)?;
+        rows.finish()?;
+        writer.finish()
+    };
+    stream().map_err(|e| match e {
+        png::EncodingError::IoError(e) => ImageError::IoError(e),
+        other => ImageError::IoError(io::Error::other(other)),
+    })
 }
 
 /// Writes `img` to `path` atomically in `format`.

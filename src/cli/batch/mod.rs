@@ -240,18 +240,32 @@ impl FileWork {
             })
             .map_err(|e| anyhow!(load_error_message(&e)))?;
         let (height, width) = luma.dim();
-        let wanted = self.picture.wanted();
-        let mut detection = self.pipeline.run(luma.view(), &wanted, &mut timings);
+        // A map picture is drawn band by band, without the float maps.
+        let banded = self
+            .pipeline
+            .draw(luma.view(), self.picture, self.depth, &mut timings);
+        let (picture, edge_fraction, threshold) = match banded {
+            Some(picture) => (picture, None, None),
+            None => {
+                let wanted = self.picture.wanted();
+                let mut detection = self.pipeline.run(luma.view(), &wanted, &mut timings);
+                let edge_fraction = detection.edges.as_ref().map(|e| {
+                    let edges = e.iter().filter(|&&v| v != 0).count();
+                    edges as f64 / e.len().max(1) as f64
+                });
+                let threshold = detection
+                    .threshold
+                    .is_finite()
+                    .then_some(f64::from(detection.threshold));
+                let picture = timings.time("render_ms", || {
+                    self.picture
+                        .draw_taking(&mut detection, photo.as_ref(), self.depth)
+                })?;
+                (picture, edge_fraction, threshold)
+            }
+        };
         buffers.recycle(luma);
         pool().push(buffers);
-        let edge_fraction = detection.edges.as_ref().map(|e| {
-            let edges = e.iter().filter(|&&v| v != 0).count();
-            edges as f64 / e.len().max(1) as f64
-        });
-        let picture = timings.time("render_ms", || {
-            self.picture
-                .draw_taking(&mut detection, photo.as_ref(), self.depth)
-        })?;
         timings
             .time("encode_ms", || {
                 write_atomically(output, |w| {
@@ -263,10 +277,7 @@ impl FileWork {
             width,
             height,
             edge_fraction,
-            threshold: detection
-                .threshold
-                .is_finite()
-                .then_some(f64::from(detection.threshold)),
+            threshold,
             stages: timings.stages().to_vec(),
         })
     }
