@@ -400,3 +400,76 @@ fn strided_views_give_the_same_edges_as_contiguous_ones() {
     let b = run(&config, LumaView::U8(t.t()), Wanted::edges());
     assert_eq!(a, b);
 }
+
+/// The map pictures drawn band by band from the image are those drawn from the full maps,
+/// pixel for pixel: every map picture, both depths, 8-bit, 16-bit and float images (with NaN
+/// and infinities), any thread count (so any band split).
+#[test]
+fn banded_pictures_are_the_pictures_of_the_full_maps() {
+    use edgegrad::detect::Picture;
+    use edgegrad::image::render::Depth;
+    let pictures = [
+        Picture::Magnitude,
+        Picture::Direction,
+        Picture::Dx,
+        Picture::Dy,
+    ];
+    for (rows, cols, seed) in [
+        (1, 1, 1),
+        (1, 7, 2),
+        (2, 2, 3),
+        (9, 4, 4),
+        (41, 37, 5),
+        (70, 3, 6),
+    ] {
+        let img = scene(rows, cols, seed);
+        let wide = img.mapv(|v| u16::from(v) * 257 + u16::from(v % 7));
+        let mut float = img.mapv(|v| f32::from(v) / 200.0 - 0.1);
+        if rows * cols > 100 {
+            float[[rows / 2, cols / 3]] = f32::NAN;
+            float[[rows / 3, cols / 2]] = f32::INFINITY;
+            float[[rows / 4, cols / 4]] = f32::NEG_INFINITY;
+        }
+        let zero = Array2::<u8>::zeros((rows, cols));
+        for (name, luma) in [
+            ("u8", LumaView::U8(img.view())),
+            ("u16", LumaView::U16(wide.view())),
+            ("f32", LumaView::F32(float.view())),
+            ("flat", LumaView::U8(zero.view())),
+        ] {
+            for (op, sigma) in [(Operator::Central, None), (Operator::Sobel, Some(1.4f32))] {
+                let pipeline = DetectConfig {
+                    operator: op,
+                    sigma,
+                    edge_order: EdgeOrder::Second,
+                    ..Default::default()
+                }
+                .build()
+                .unwrap();
+                for picture in pictures {
+                    for depth in [Depth::Eight, Depth::Sixteen] {
+                        if depth == Depth::Sixteen && picture != Picture::Magnitude {
+                            continue;
+                        }
+                        let maps = pipeline.run(luma, &picture.wanted(), &mut Timings::new());
+                        let want = picture.draw(&maps, None, depth).unwrap();
+                        for threads in [1, 3] {
+                            let got = rayon::ThreadPoolBuilder::new()
+                                .num_threads(threads)
+                                .build()
+                                .unwrap()
+                                .install(|| {
+                                    pipeline.draw(luma, picture, depth, &mut Timings::new())
+                                })
+                                .unwrap();
+                            assert_eq!(
+                                got, want,
+                                "{rows}x{cols} {name} {op:?} {picture} {depth:?} {threads} threads"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
