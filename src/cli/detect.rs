@@ -17,10 +17,12 @@ use edgegrad::detect::edges::threshold::Threshold;
 use edgegrad::detect::{
     DetectConfig, Detection, EdgeOrder, EdgeRule, HysteresisLevels, Picture, Pipeline, Wanted,
 };
-use edgegrad::image::encode::{write_picture, write_raw, PictureFormat, RawFormat};
+use edgegrad::image::encode::{
+    encode_png_rows, write_picture, write_raw, PictureFormat, RawFormat,
+};
 use edgegrad::image::render::Depth;
 use edgegrad::image::{load, DecodeLimits, LoadError, LoadOptions, Loaded};
-use edgegrad::io::atomic::same_file;
+use edgegrad::io::atomic::{same_file, write_atomically};
 use edgegrad::timings::Timings;
 use ndarray::{Array2, ArrayView2};
 
@@ -377,8 +379,31 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
     let plan = DetectJob::new(&args)?;
     let Loaded { luma, photo } =
         timings.time("decode_ms", || load_image(&args.input, &plan.load))?;
-    // A map picture alone is drawn band by band, without the float maps.
-    let banded = match plan.saves.is_empty() {
+    // A map picture alone is drawn band by band, without the float maps; into a PNG, streamed
+    // to the file as it is drawn.
+    let alone = plan.saves.is_empty();
+    let colour = plan.pipeline.picture_colour(plan.kind, plan.depth);
+    if let (true, true, Some(colour)) = (alone, plan.out_format.is_png(), colour) {
+        let (rows, cols) = luma.dim();
+        write_atomically(&plan.out, |w| {
+            encode_png_rows(w, cols as u32, rows as u32, colour, |sink| {
+                let drawn = plan.pipeline.draw_streamed(
+                    luma.view(),
+                    plan.kind,
+                    plan.depth,
+                    &mut timings,
+                    sink,
+                );
+                drawn.unwrap_or_else(|| Err(std::io::Error::other("not a map picture")))
+            })
+        })
+        .with_context(|| plan.out.display().to_string())?;
+        if args.timings {
+            eprintln!("{}", super::timings_json(&timings));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let banded = match alone {
         true => plan
             .pipeline
             .draw(luma.view(), plan.kind, plan.depth, &mut timings),

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::codecs::pnm::{PnmEncoder, PnmSubtype, SampleEncoding};
-use image::{DynamicImage, ImageError, ImageFormat};
+use image::{DynamicImage, ExtendedColorType, ImageError, ImageFormat};
 use ndarray::ArrayView2;
 
 use crate::image::render::{Depth, GrayPicture};
@@ -134,6 +134,21 @@ impl PictureFormat {
     }
 }
 
+impl PictureFormat {
+    /// Whether pictures in this format are PNG files.
+    ///
+    /// ```
+    /// use edgegrad::image::encode::PictureFormat;
+    /// use std::path::Path;
+    /// assert!(PictureFormat::from_path(Path::new("e.png"), Default::default())?.is_png());
+    /// assert!(!PictureFormat::from_path(Path::new("e.tif"), Default::default())?.is_png());
+    /// # Ok::<(), edgegrad::image::encode::OutputError>(())
+    /// ```
+    pub fn is_png(&self) -> bool {
+        self.0 == ImageFormat::Png
+    }
+}
+
 impl From<GrayPicture> for DynamicImage {
     fn from(p: GrayPicture) -> Self {
         match p {
@@ -170,29 +185,11 @@ const PNG_CHUNK: usize = 1 << 20;
 /// # Ok::<(), image::ImageError>(())
 /// ```
 pub fn encode_png(img: &DynamicImage, w: &mut dyn Write) -> Result<(), ImageError> {
-    let (colour, depth, bytes): (_, _, std::borrow::Cow<'_, [u8]>) = match img {
-        DynamicImage::ImageLuma8(i) => (
-            png::ColorType::Grayscale,
-            png::BitDepth::Eight,
-            i.as_raw().into(),
-        ),
-        DynamicImage::ImageRgb8(i) => {
-            (png::ColorType::Rgb, png::BitDepth::Eight, i.as_raw().into())
-        }
-        DynamicImage::ImageRgba8(i) => (
-            png::ColorType::Rgba,
-            png::BitDepth::Eight,
-            i.as_raw().into(),
-        ),
-        DynamicImage::ImageLuma16(i) => (
-            png::ColorType::Grayscale,
-            png::BitDepth::Sixteen,
-            i.as_raw()
-                .iter()
-                .flat_map(|v| v.to_be_bytes())
-                .collect::<Vec<u8>>()
-                .into(),
-        ),
+    let colour = match img {
+        DynamicImage::ImageLuma8(_) => ExtendedColorType::L8,
+        DynamicImage::ImageLuma16(_) => ExtendedColorType::L16,
+        DynamicImage::ImageRgb8(_) => ExtendedColorType::Rgb8,
+        DynamicImage::ImageRgba8(_) => ExtendedColorType::Rgba8,
         _ => {
             return img.write_with_encoder(PngEncoder::new_with_quality(
                 w,
@@ -201,22 +198,73 @@ pub fn encode_png(img: &DynamicImage, w: &mut dyn Write) -> Result<(), ImageErro
             ))
         }
     };
-    let mut encoder = png::Encoder::new(w, img.width(), img.height());
+    let bytes: std::borrow::Cow<'_, [u8]> = match img {
+        DynamicImage::ImageLuma16(i) => i
+            .as_raw()
+            .iter()
+            .flat_map(|v| v.to_be_bytes())
+            .collect::<Vec<u8>>()
+            .into(),
+        other => other.as_bytes().into(),
+    };
+    encode_png_rows(w, img.width(), img.height(), colour, |sink| sink(&bytes))
+        .map_err(ImageError::IoError)
+}
+
+/// Encodes rows of pixels as a PNG into `w`, with [`encode_png`]'s settings: `rows` is called
+/// with a sink that takes the rows' bytes in order (any split), as a PNG stores them (8-bit
+/// samples; 16-bit ones big-endian), `width x height` pixels of `colour` in all (8-bit or
+/// 16-bit gray, RGB or RGBA). An error if `rows` gives more or fewer bytes.
+///
+/// ```
+/// use image::ExtendedColorType;
+/// let mut bytes = Vec::new();
+/// edgegrad::image::encode::encode_png_rows(&mut bytes, 2, 2, ExtendedColorType::L8, |sink| {
+///     sink(&[0, 255])?;
+///     sink(&[255, 0])
+/// })?;
+/// let img = image::load_from_memory(&bytes).unwrap();
+/// assert_eq!(img.as_bytes(), &[0, 255, 255, 0]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn encode_png_rows(
+    w: &mut dyn Write,
+    width: u32,
+    height: u32,
+    colour: ExtendedColorType,
+    rows: impl FnOnce(&mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()>,
+) -> io::Result<()> {
+    let (colour, depth) = match colour {
+        ExtendedColorType::L8 => (png::ColorType::Grayscale, png::BitDepth::Eight),
+        ExtendedColorType::L16 => (png::ColorType::Grayscale, png::BitDepth::Sixteen),
+        ExtendedColorType::Rgb8 => (png::ColorType::Rgb, png::BitDepth::Eight),
+        ExtendedColorType::Rgba8 => (png::ColorType::Rgba, png::BitDepth::Eight),
+        other => {
+            return Err(io::Error::other(format!(
+                "cannot stream {other:?} pixels as PNG"
+            )))
+        }
+    };
+    let mut encoder = png::Encoder::new(w, width, height);
     encoder.set_color(colour);
     encoder.set_depth(depth);
     encoder.set_compression(png::Compression::Fast);
     encoder.set_filter(png::Filter::Up);
-    let stream = || -> Result<(), png::EncodingError> {
-        let mut writer = encoder.write_header()?;
-        let mut rows = writer.stream_writer_with_size(PNG_CHUNK)?;
-        rows.write_all(&bytes)?;
-        rows.finish()?;
-        writer.finish()
-    };
-    stream().map_err(|e| match e {
-        png::EncodingError::IoError(e) => ImageError::IoError(e),
-        other => ImageError::IoError(io::Error::other(other)),
-    })
+    let mut writer = encoder.write_header().map_err(png_error)?;
+    let mut stream = writer
+        .stream_writer_with_size(PNG_CHUNK)
+        .map_err(png_error)?;
+    rows(&mut |bytes| stream.write_all(bytes))?;
+    stream.finish().map_err(png_error)?;
+    writer.finish().map_err(png_error)
+}
+
+/// A PNG encoder's error as an I/O error.
+fn png_error(e: png::EncodingError) -> io::Error {
+    match e {
+        png::EncodingError::IoError(e) => e,
+        other => io::Error::other(other),
+    }
 }
 
 /// Writes `img` to `path` atomically in `format`.

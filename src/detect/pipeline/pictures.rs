@@ -10,7 +10,11 @@
 //! costs less than writing and reading back a float map (at 4096², 64 MiB of fresh memory per
 //! map).
 
-use image::{DynamicImage, GrayImage, ImageBuffer};
+use std::io;
+use std::ops::Range;
+use std::sync::mpsc;
+
+use image::{DynamicImage, ExtendedColorType, GrayImage, ImageBuffer};
 
 use super::Pipeline;
 use crate::detect::derivatives::{GradientRows, RowKernel};
@@ -54,18 +58,55 @@ pub(super) fn draw(
     timings: &mut Timings,
 ) -> Option<DynamicImage> {
     let map = Map::of(picture)?;
-    Some(with_plane!(luma, |plane| draw_source(
-        pipeline, plane, map, depth, timings
-    )))
+    match with_plane!(luma, |plane| draw_source(
+        pipeline, plane, map, depth, timings, None
+    )) {
+        Drawn::Picture(picture) => picture,
+        Drawn::Streamed(_) => None,
+    }
 }
 
+/// See [`Pipeline::draw_streamed`].
+pub(super) fn draw_streamed(
+    pipeline: &Pipeline,
+    luma: LumaView<'_>,
+    picture: Picture,
+    depth: Depth,
+    timings: &mut Timings,
+    sink: Sink<'_>,
+) -> Option<io::Result<()>> {
+    let map = Map::of(picture)?;
+    match with_plane!(luma, |plane| draw_source(
+        pipeline,
+        plane,
+        map,
+        depth,
+        timings,
+        Some(&mut *sink)
+    )) {
+        Drawn::Streamed(result) => Some(result),
+        Drawn::Picture(_) => None,
+    }
+}
+
+/// The colour type of `picture`'s pixels at `depth`, for the maps [`draw`] draws.
+pub(super) fn colour(picture: Picture, depth: Depth) -> Option<ExtendedColorType> {
+    Some(match (Map::of(picture)?, depth) {
+        (Map::Magnitude, Depth::Eight) => ExtendedColorType::L8,
+        (Map::Magnitude, Depth::Sixteen) => ExtendedColorType::L16,
+        _ => ExtendedColorType::Rgb8,
+    })
+}
+
+/// Draws the picture of `map`: whole, or streamed to `sink` when there is one.
 fn draw_source<S: RowSource>(
     pipeline: &Pipeline,
     source: S,
     map: Map,
     depth: Depth,
     timings: &mut Timings,
-) -> DynamicImage {
+    sink: Option<Sink<'_>>,
+) -> Drawn {
     let (rows, cols) = (source.rows(), source.cols());
     let kernel = RowKernel::new(&pipeline.derivatives, &source);
     let bands = Bands::new(rows, cols);
@@ -96,83 +137,162 @@ fn draw_source<S: RowSource>(
         );
         render_rows::scale(max)
     });
-    timings.time("render_ms", || {
-        let (w, h) = (cols as u32, rows as u32);
-        match (map, depth) {
-            (Map::Magnitude, Depth::Eight) => {
-                let mut raw = vec![0u8; rows * cols];
-                draw_rows(
-                    &bands,
-                    &mut raw,
-                    &worker,
-                    #[inline(always)]
-                    |w, y, out| render_rows::gray8(out, w.scaled(y, map), max),
-                );
-                GrayImage::from_raw(w, h, raw).map(DynamicImage::ImageLuma8)
-            }
-            (Map::Magnitude, Depth::Sixteen) => {
-                let mut raw = vec![0u16; rows * cols];
-                draw_rows(
-                    &bands,
-                    &mut raw,
-                    &worker,
-                    #[inline(always)]
-                    |w, y, out| render_rows::gray16(out, w.scaled(y, map), max),
-                );
-                ImageBuffer::from_raw(w, h, raw).map(DynamicImage::ImageLuma16)
-            }
-            (Map::Direction, _) => {
-                let wheel = Wheel::new();
-                let mut pixels = vec![[0u8; 3]; rows * cols];
-                draw_rows(
-                    &bands,
-                    &mut pixels,
-                    &worker,
-                    #[inline(always)]
-                    |w, y, out| {
-                        w.scaled(y, map);
-                        direction_row(&mut w.dir, &w.dx, &w.dy);
-                        wheel.row(out, &w.dir, &w.m, max, &mut w.index);
-                    },
-                );
-                Some(rgb_picture(cols, rows, pixels).into())
-            }
-            (Map::Dx | Map::Dy, _) => {
-                let colours = Diverging::new();
-                let mut pixels = vec![[0u8; 3]; rows * cols];
-                draw_rows(
-                    &bands,
-                    &mut pixels,
-                    &worker,
-                    #[inline(always)]
-                    |w, y, out| colours.row(out, w.scaled(y, map), max),
-                );
-                Some(rgb_picture(cols, rows, pixels).into())
-            }
+    let drawer = Drawer {
+        bands: &bands,
+        worker: &worker,
+        map,
+        max,
+        wheel: Wheel::new(),
+        colours: Diverging::new(),
+    };
+    let (w, h) = (cols as u32, rows as u32);
+    match sink {
+        Some(sink) => {
+            let streamed = timings.time("encode_ms", || match (map, depth) {
+                (Map::Magnitude, Depth::Eight) => stream(&drawer, sink, |p: &[u8]| p.into()),
+                (Map::Magnitude, Depth::Sixteen) => stream(&drawer, sink, |p: &[u16]| {
+                    p.iter()
+                        .flat_map(|v| v.to_be_bytes())
+                        .collect::<Vec<u8>>()
+                        .into()
+                }),
+                _ => stream(&drawer, sink, |p: &[[u8; 3]]| p.as_flattened().into()),
+            });
+            Drawn::Streamed(streamed)
         }
-        .expect("a buffer of rows x cols pixels")
+        None => Drawn::Picture(timings.time("render_ms", || {
+            let all = 0..rows;
+            match (map, depth) {
+                (Map::Magnitude, Depth::Eight) => {
+                    let raw = drawer.rows::<u8>(all);
+                    GrayImage::from_raw(w, h, raw).map(DynamicImage::ImageLuma8)
+                }
+                (Map::Magnitude, Depth::Sixteen) => {
+                    let raw = drawer.rows::<u16>(all);
+                    ImageBuffer::from_raw(w, h, raw).map(DynamicImage::ImageLuma16)
+                }
+                _ => Some(rgb_picture(cols, rows, drawer.rows::<[u8; 3]>(all)).into()),
+            }
+        })),
+    }
+}
+
+/// What [`draw_source`] made: the picture, or the outcome of streaming it.
+enum Drawn {
+    Picture(Option<DynamicImage>),
+    Streamed(io::Result<()>),
+}
+
+/// Rows of pixels handed to a sink (see [`Pipeline::draw_streamed`]).
+pub(super) type Sink<'s> = &'s mut dyn FnMut(&[u8]) -> io::Result<()>;
+
+/// Rows drawn per chunk when streaming: a few MB of pixels at 4096 columns.
+const CHUNK_ROWS: usize = 256;
+
+/// Draws the picture chunk by chunk on a producer thread (each chunk's rows in parallel) and
+/// hands the chunks, as bytes, to `sink` on this thread as they come, so that the sink (the
+/// PNG encoder, serial) runs while the next chunk is drawn. Two chunk buffers go round.
+fn stream<S: RowSource, P: Pixel>(
+    drawer: &Drawer<'_, '_, S>,
+    sink: Sink<'_>,
+    bytes: impl Fn(&[P]) -> std::borrow::Cow<'_, [u8]>,
+) -> io::Result<()> {
+    let rows = drawer.bands.rows();
+    let (full, chunks) = mpsc::sync_channel::<Vec<P>>(1);
+    let (spare, spares) = mpsc::sync_channel::<Vec<P>>(2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for start in (0..rows).step_by(CHUNK_ROWS) {
+                let mut chunk = spares.try_recv().unwrap_or_default();
+                drawer.rows_into(start..(start + CHUNK_ROWS).min(rows), &mut chunk);
+                if full.send(chunk).is_err() {
+                    break;
+                }
+            }
+        });
+        for chunk in chunks {
+            sink(&bytes(&chunk))?;
+            // A full spare queue just drops the buffer.
+            let _ = spare.try_send(chunk);
+        }
+        Ok(())
     })
 }
 
-/// Draws every row of `out` (row-major pixels, the image's size) with `f(worker, y, row)`,
-/// bands in parallel.
-fn draw_rows<P: Send, W>(
-    bands: &Bands,
-    out: &mut [P],
-    worker: &(impl Fn() -> W + Sync + Send),
-    f: impl Fn(&mut W, usize, &mut [P]) + Sync + Send,
-) {
-    let cols = bands.cols();
-    bands.for_each(out, worker, |w, range, part| {
-        widest(
-            #[inline(always)]
-            || {
-                for (y, row) in range.zip(part.into_rows(cols)) {
-                    f(w, y, row);
-                }
-            },
-        )
-    });
+/// A pixel of a map picture.
+trait Pixel: Copy + Default + Send + Sync {
+    /// Draws row `y` of the picture of `map` into `out`.
+    fn draw<S: RowSource>(d: &Drawer<'_, '_, S>, w: &mut Worker<'_, S>, y: usize, out: &mut [Self]);
+}
+
+impl Pixel for u8 {
+    #[inline(always)]
+    fn draw<S: RowSource>(d: &Drawer<'_, '_, S>, w: &mut Worker<'_, S>, y: usize, out: &mut [u8]) {
+        render_rows::gray8(out, w.scaled(y, d.map), d.max)
+    }
+}
+
+impl Pixel for u16 {
+    #[inline(always)]
+    fn draw<S: RowSource>(d: &Drawer<'_, '_, S>, w: &mut Worker<'_, S>, y: usize, out: &mut [u16]) {
+        render_rows::gray16(out, w.scaled(y, d.map), d.max)
+    }
+}
+
+impl Pixel for [u8; 3] {
+    #[inline(always)]
+    fn draw<S: RowSource>(
+        d: &Drawer<'_, '_, S>,
+        w: &mut Worker<'_, S>,
+        y: usize,
+        out: &mut [[u8; 3]],
+    ) {
+        if d.map == Map::Direction {
+            w.scaled(y, d.map);
+            direction_row(&mut w.dir, &w.dx, &w.dy);
+            d.wheel.row(out, &w.dir, &w.m, d.max, &mut w.index);
+        } else {
+            d.colours.row(out, w.scaled(y, d.map), d.max)
+        }
+    }
+}
+
+/// Draws rows of a map picture, once its scale is known.
+struct Drawer<'a, 'k, S> {
+    bands: &'a Bands,
+    worker: &'a (dyn Fn() -> Worker<'k, S> + Sync),
+    map: Map,
+    max: f32,
+    wheel: Wheel,
+    colours: Diverging,
+}
+
+impl<S: RowSource> Drawer<'_, '_, S> {
+    /// The pixels of `rows`, row-major.
+    fn rows<P: Pixel>(&self, rows: Range<usize>) -> Vec<P> {
+        let mut out = Vec::new();
+        self.rows_into(rows, &mut out);
+        out
+    }
+
+    /// Draws the pixels of `rows` into `out` (resized to them), bands of them in parallel.
+    fn rows_into<P: Pixel>(&self, rows: Range<usize>, out: &mut Vec<P>) {
+        let cols = self.bands.cols();
+        out.clear();
+        out.resize(rows.len() * cols, P::default());
+        let start = rows.start;
+        let bands = Bands::new(rows.len(), cols);
+        bands.for_each(&mut out[..], self.worker, |w, range, part| {
+            widest(
+                #[inline(always)]
+                || {
+                    for (y, row) in range.zip(part.into_rows(cols)) {
+                        P::draw(self, w, start + y, row);
+                    }
+                },
+            )
+        });
+    }
 }
 
 /// One band worker's rows of the maps.
