@@ -473,3 +473,52 @@ fn banded_pictures_are_the_pictures_of_the_full_maps() {
         }
     }
 }
+
+/// Streamed map pictures are the bytes of the whole ones (16-bit big-endian, as PNG stores
+/// them), over several chunks of rows; a failing sink stops the drawing with its error.
+#[test]
+fn streamed_pictures_are_the_whole_pictures_bytes() {
+    use edgegrad::detect::Picture;
+    use edgegrad::image::render::Depth;
+    let img = scene(601, 29, 9);
+    let luma = LumaView::U8(img.view());
+    let pipeline = DetectConfig::default().build().unwrap();
+    let t = &mut Timings::new();
+    for (picture, depth) in [
+        (Picture::Magnitude, Depth::Eight),
+        (Picture::Magnitude, Depth::Sixteen),
+        (Picture::Direction, Depth::Eight),
+        (Picture::Dy, Depth::Eight),
+    ] {
+        let whole = pipeline.draw(luma, picture, depth, t).unwrap();
+        let want: Vec<u8> = match &whole {
+            image::DynamicImage::ImageLuma16(p) => p.iter().flat_map(|v| v.to_be_bytes()).collect(),
+            other => other.as_bytes().to_vec(),
+        };
+        let (mut got, mut calls) = (Vec::new(), 0);
+        let mut sink = |rows: &[u8]| {
+            got.extend_from_slice(rows);
+            calls += 1;
+            Ok(())
+        };
+        pipeline
+            .draw_streamed(luma, picture, depth, t, &mut sink)
+            .unwrap()
+            .unwrap();
+        assert!(calls > 1, "{picture}: one chunk only");
+        assert!(
+            got == want,
+            "{picture} {depth:?}: the streamed bytes differ"
+        );
+    }
+    let mut failing = |_: &[u8]| Err(std::io::Error::other("disk full"));
+    let err = pipeline
+        .draw_streamed(luma, Picture::Magnitude, Depth::Eight, t, &mut failing)
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err.to_string(), "disk full");
+    let mut unused = |_: &[u8]| Ok(());
+    assert!(pipeline
+        .draw_streamed(luma, Picture::Edges, Depth::Eight, t, &mut unused)
+        .is_none());
+}

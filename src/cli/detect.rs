@@ -34,7 +34,7 @@ use super::UsageError;
 /// OpenEXR, HDR), recognised by content, and one-channel float TIFFs; a photo with an EXIF
 /// orientation is turned upright first (see --keep-orientation). The image becomes a grid of
 /// luma in [0, 1] (8-bit / 255, 16-bit / 65535, colour to Rec. 601 luma 0.299 R + 0.587 G +
-/// 0.114 B, alpha ignored); the operator estimates its derivatives dx (along x, axis 1) and dy
+/// 0.114 B, a colour JPEG's stored Y plane / 255, alpha ignored); the operator estimates its derivatives dx (along x, axis 1) and dy
 /// (along y, axis 0); an edge is a pixel whose gradient magnitude hypot(dx, dy) is above the
 /// threshold. A black-to-white step over one pixel has magnitude 0.5.
 ///
