@@ -71,7 +71,8 @@ fn names_in(dir: &Path) -> Vec<String> {
 }
 
 /// A colour JPEG's luma is its Y plane: the central derivatives are np.gradient of Y / 255, bit
-/// for bit (the fixture's Y is libjpeg's, which equals ours on this smooth quality-100 file).
+/// for bit (the fixture's Y is libjpeg's, which equals ours on this block-constant quality-100
+/// file).
 #[test]
 fn a_colour_jpeg_is_np_gradient_of_its_y_plane_bit_for_bit() {
     let dir = TempDir::new().unwrap();
