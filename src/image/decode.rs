@@ -20,8 +20,8 @@
 //! cannot be read counts as none.
 //!
 //! YCbCr and grayscale JPEGs are the exception to the colour rule: their luma is the Y plane
-//! the file stores, 8-bit, decoded without the chroma work ([`jpeg`]). Their photo, when asked
-//! for, still comes from `image`'s RGB decode.
+//! the file stores, 8-bit, decoded without the chroma work (`decode/jpeg.rs`). Their photo,
+//! when asked for, still comes from `image`'s RGB decode.
 //!
 //! Oversize images are refused from the header, before any pixel buffer is allocated
 //! ([`DecodeLimits`]).

@@ -1,8 +1,9 @@
 //! A fast, accurate `atan2` for whole rows: the gradient direction.
 //!
 //! [`atan2`] is branch-free (selects, one division, a polynomial), so the compiler vectorises a
-//! loop of it, 8 lanes wide under AVX2 (see [`crate::detect::simd`]); the library's `f32::atan2`
-//! is a scalar call per pixel, about ten times slower on a 4096² map.
+//! loop of it, 8 lanes wide under AVX2 (the band kernels run compiled for it when the CPU has
+//! it); the library's `f32::atan2` is a scalar call per pixel, about ten times slower on a
+//! 4096² map.
 //!
 //! **Accuracy.** Within [`ATAN2_MAX_ERROR`] = 2e-6 rad of the exact `atan2` (the one of `f64`,
 //! rounded) for every pair of `f32` inputs that are not NaN; the test sweeps angles densely at
