@@ -7,6 +7,7 @@
 //! - [`image`]: image files to luma grids ([`load()`]) and pictures back to files.
 //! - [`detect`]: derivative operators, smoothing, edge decisions and the [`Pipeline`].
 //! - [`batch`]: whole folder trees, sharded and resumable, with any per-file work.
+//! - [`video`]: frame after frame through the same pipeline, raw pipes and FFmpeg in and out.
 //!
 //! The command-line front-end lives in the `edgegrad` binary (feature `cli`, on by default);
 //! the library builds without it.
@@ -27,6 +28,7 @@ pub mod image;
 pub mod io;
 pub mod numeric;
 pub mod timings;
+pub mod video;
 
 pub use detect::{DetectConfig, Detection, EdgeRule, Picture, Pipeline, Wanted};
 pub use image::{load, DecodeLimits, LoadError, LoadOptions, Loaded, Luma, LumaView};

@@ -568,12 +568,34 @@ fn broken_inputs_fail_with_one_line_naming_the_file() {
     );
     fails(d, &[os("corrupt.png")], 1, &["corrupt.png", "PNG"]);
     fails(d, &[os("folder.png")], 1, &["folder.png", "directory"]);
+    // Loaded whole, the header's size is refused; streamed (an image this size streams by
+    // default), the missing rows are.
+    fails(
+        d,
+        &[os("huge.png"), os("--stream"), os("never")],
+        1,
+        &["huge.png", "200000x200000", "--max-pixels"],
+    );
     fails(
         d,
         &[os("huge.png")],
         1,
-        &["huge.png", "200000x200000", "--max-pixels"],
+        &["huge.png", "corrupt or truncated PNG"],
     );
+    for name in ["truncated.png", "corrupt.png"] {
+        fails(
+            d,
+            &[
+                os(name),
+                os("--stream"),
+                os("always"),
+                os("--threshold"),
+                os("otsu"),
+            ],
+            1,
+            &[name, "PNG"],
+        );
+    }
     fails(
         d,
         &[os("ok.png"), os("--max-pixels"), os("1000")],
@@ -586,9 +608,22 @@ fn broken_inputs_fail_with_one_line_naming_the_file() {
     fs::write(d.join("rgba16.png"), &rgba16).unwrap();
     fails(
         d,
-        &[os("rgba16.png"), os("--max-pixels"), os("5000000000")],
+        &[
+            os("rgba16.png"),
+            os("--max-pixels"),
+            os("5000000000"),
+            os("--stream"),
+            os("never"),
+        ],
         1,
         &["rgba16.png", "65535x65535"],
+    );
+    // Streamed, it needs a few chunks of rows, and fails on the missing data.
+    fails(
+        d,
+        &[os("rgba16.png")],
+        1,
+        &["rgba16.png", "corrupt or truncated PNG"],
     );
 }
 
@@ -759,4 +794,72 @@ fn contradicting_options_are_usage_errors_naming_both() {
     }
     let m16 = image::open(d.join("m16.png")).unwrap();
     assert_eq!(m16.color(), image::ColorType::L16);
+}
+
+#[test]
+fn streamed_edges_are_the_loaded_images_edges_byte_for_byte() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    for (input, options) in [
+        ("coins.png", vec![]),
+        ("chelsea.png", vec!["--threshold", "otsu"]),
+        (
+            "camera.png",
+            vec!["--threshold", "4%", "--operator", "scharr"],
+        ),
+        (
+            "coins.png",
+            vec!["--threshold", "0.05", "--thin", "--edge-order", "2"],
+        ),
+    ] {
+        for (mode, out) in [("never", "whole.pgm"), ("always", "streamed.pgm")] {
+            edgegrad()
+                .arg("detect")
+                .arg(asset(input))
+                .args(["--stream", mode, "-o"])
+                .arg(d.join(out))
+                .args(&options)
+                .assert()
+                .success();
+        }
+        let whole = fs::read(d.join("whole.pgm")).unwrap();
+        assert_eq!(
+            whole,
+            fs::read(d.join("streamed.pgm")).unwrap(),
+            "{input} {options:?}"
+        );
+        assert!(
+            whole.iter().skip(20).any(|&v| v == 255),
+            "{input}: some edges"
+        );
+    }
+}
+
+#[test]
+fn stream_always_says_why_it_cannot() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    fs::copy(asset("coins.png"), d.join("in.png")).unwrap();
+    for (args, words) in [
+        (vec!["--canny"], "--canny"),
+        (vec!["--hysteresis", "0.1,0.2"], "--hysteresis"),
+        (vec!["--save-dx", "dx.npy"], "--save-dx"),
+        (vec!["--output", "magnitude"], "--output edges"),
+        (vec!["-o", "e.jpg"], ".png or .pgm"),
+    ] {
+        let mut all = vec!["in.png", "--stream", "always"];
+        all.extend(&args);
+        let os_args: Vec<&std::ffi::OsStr> = all.iter().map(|a| os(a)).collect();
+        fails(d, &os_args, 2, &["--stream always", words]);
+    }
+    image::open(asset("coins.png"))
+        .unwrap()
+        .save(d.join("in.jpg"))
+        .unwrap();
+    fails(
+        d,
+        &[os("in.jpg"), os("--stream"), os("always")],
+        1,
+        &["in.jpg", "not an image that streams"],
+    );
 }

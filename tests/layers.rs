@@ -12,6 +12,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("image", &["io"]),
     ("detect", &["image", "numeric", "timings"]),
     ("batch", &["io"]),
+    ("video", &["detect", "image", "timings"]),
     ("timings", &[]),
     ("alloc", &[]),
 ];

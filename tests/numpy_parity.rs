@@ -1,6 +1,6 @@
 //! Bit-for-bit parity with numpy: every case numpy computed in `tests/fixtures/manifest.json`
 //! (see `generate_numpy.py`) is replayed through the library API and must give numpy's dtype,
-//! shape, memory order and bits, or the error numpy raises.
+//! shape, memory order (the very strides) and bits, or the error numpy raises.
 
 mod common;
 
@@ -81,7 +81,9 @@ fn check_gradient(case: &GradientCase) -> Result<(), String> {
                 return Err(format!("{} outputs, numpy has {}", got.len(), want.len()));
             }
             for (k, (g, w)) in got.iter().zip(want).enumerate() {
-                common::compare(g, w).map_err(|e| format!("output {k}: {e}"))?;
+                common::compare(g, w)
+                    .and_then(|()| common::same_strides(g, w))
+                    .map_err(|e| format!("output {k}: {e}"))?;
             }
             Ok(())
         }
@@ -186,7 +188,9 @@ fn run_diff(case: &DiffCase) -> Result<AnyArray, DiffError> {
 
 fn check_diff(case: &DiffCase) -> Result<(), String> {
     match (run_diff(case), &case.expected, &case.error) {
-        (Ok(got), Some(want), None) => common::compare(&got, want),
+        (Ok(got), Some(want), None) => {
+            common::compare(&got, want).and_then(|()| common::same_strides(&got, want))
+        }
         (Err(e), None, Some(kind)) if diff_error_kind(&e) == kind => Ok(()),
         (Err(e), _, _) => Err(format!(
             "error {:?} ({e}), numpy: {}",

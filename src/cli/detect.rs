@@ -14,6 +14,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::Args;
 use edgegrad::detect::derivatives::Operator;
 use edgegrad::detect::edges::threshold::Threshold;
+use edgegrad::detect::pipeline::StreamError;
 use edgegrad::detect::{
     DetectConfig, Detection, EdgeOrder, EdgeRule, HysteresisLevels, Picture, Pipeline, Wanted,
 };
@@ -21,6 +22,8 @@ use edgegrad::image::encode::{
     encode_png_rows, write_picture, write_raw, PictureFormat, RawFormat,
 };
 use edgegrad::image::render::Depth;
+use edgegrad::image::stream::encode_rows::{write_rows, RowFormat};
+use edgegrad::image::stream::open_rows;
 use edgegrad::image::{load, DecodeLimits, LoadError, LoadOptions, Loaded};
 use edgegrad::io::atomic::{same_file, write_atomically};
 use edgegrad::timings::Timings;
@@ -80,9 +83,31 @@ pub struct DetectArgs {
     #[arg(long)]
     timings: bool,
 
+    /// Read the image a chunk of rows at a time instead of whole, in memory that depends on its
+    /// width only (the edges are the same bit for bit). Streams: non-interlaced PNG input that
+    /// needs no turning upright, edges written to .png or .pgm, any rule but --hysteresis and
+    /// --canny, no other output. auto: stream images above 64 megapixels that can be streamed
+    /// (they are then not limited by --max-pixels); always: stream, or fail saying why; never.
+    #[arg(long, value_name = "auto|always|never", default_value = "auto")]
+    stream: StreamMode,
+
     #[command(flatten)]
     options: DetectOptions,
 }
+
+/// When `detect` streams the image (`--stream`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum StreamMode {
+    /// Stream images above 64 megapixels that can be streamed.
+    Auto,
+    /// Stream every image, or fail saying why not.
+    Always,
+    /// Load every image whole.
+    Never,
+}
+
+/// `--stream auto` streams images with more pixels than this (8192 x 8192, 64 megapixels).
+const AUTO_STREAM_PIXELS: usize = 1 << 26;
 
 /// The options of a detection, shared by `detect`, `batch` and `preview`.
 #[derive(Debug, Clone, Args)]
@@ -373,10 +398,70 @@ fn load_image(path: &Path, options: &LoadOptions) -> Result<Loaded> {
     load(path, options).map_err(|e| anyhow!("{}: {}", path.display(), load_error_message(&e)))
 }
 
+/// The format the edges would be streamed in, or why the options rule out streaming.
+fn stream_format(plan: &DetectJob) -> Result<RowFormat, &'static str> {
+    if plan.kind != Picture::Edges {
+        Err("only the edges picture is streamed (--output edges)")
+    } else if !plan.saves.is_empty() {
+        Err("--save-dx, --save-dy, --save-magnitude and --save-direction need the whole image")
+    } else if !plan.pipeline.streams() {
+        Err("--hysteresis and --canny connect edges across the whole image")
+    } else {
+        RowFormat::from_path(&plan.out).ok_or("edges are streamed to .png or .pgm files only")
+    }
+}
+
+/// Streams the edges of the input when `--stream` says so and it can be: `Ok(false)` when the
+/// image is to be loaded whole instead.
+fn stream(args: &DetectArgs, plan: &DetectJob, timings: &mut Timings) -> Result<bool> {
+    let input = &args.input;
+    let format = match (args.stream, stream_format(plan)) {
+        (StreamMode::Never, _) | (StreamMode::Auto, Err(_)) => return Ok(false),
+        (StreamMode::Always, Err(why)) => {
+            return Err(UsageError(format!("--stream always: {why}")).into())
+        }
+        (_, Ok(format)) => format,
+    };
+    let named = |e: &LoadError| anyhow!("{}: {}", input.display(), load_error_message(e));
+    let open = || open_rows(input, &plan.load)?.ok_or(LoadError::UnknownFormat);
+    let size = match open_rows(input, &plan.load).map_err(|e| named(&e))? {
+        Some(rows) => rows.size(),
+        None if args.stream == StreamMode::Always => {
+            return Err(anyhow!(
+                "{}: --stream always: not an image that streams (non-interlaced PNG, upright)",
+                input.display()
+            ))
+        }
+        None => return Ok(false),
+    };
+    if args.stream == StreamMode::Auto && size.0.saturating_mul(size.1) <= AUTO_STREAM_PIXELS {
+        return Ok(false);
+    }
+    let streamed = write_rows(
+        &plan.out,
+        format,
+        size,
+        |write| plan.pipeline.stream_edges(&open, write, timings),
+        StreamError::Write,
+    );
+    match streamed {
+        Ok(_) => Ok(true),
+        Err(StreamError::Load(e)) => Err(named(&e)),
+        Err(StreamError::Write(e)) => Err(anyhow!("{}: cannot write: {e}", plan.out.display())),
+        Err(e) => Err(anyhow!("{}: {e}", input.display())),
+    }
+}
+
 /// Runs `edgegrad detect`.
 pub fn detect(args: DetectArgs) -> Result<ExitCode> {
     let mut timings = Timings::new();
     let plan = DetectJob::new(&args)?;
+    if stream(&args, &plan, &mut timings)? {
+        if args.timings {
+            eprintln!("{}", super::timings_json(&timings));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let Loaded { luma, photo } =
         timings.time("decode_ms", || load_image(&args.input, &plan.load))?;
     // A map picture alone is drawn band by band, without the float maps; into a PNG, streamed

@@ -5,6 +5,7 @@ pub mod detect;
 mod numeric;
 #[cfg(feature = "preview")]
 mod preview;
+pub mod video;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,7 @@ enum Command {
     Diff(numeric::DiffArgs),
     #[cfg(feature = "preview")]
     Preview(preview::PreviewArgs),
+    Video(video::VideoArgs),
 }
 
 /// A mistake in how the command was called (exit code 2), as opposed to a failed run (1).
@@ -42,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Diff(args) => numeric::diff(args),
         #[cfg(feature = "preview")]
         Command::Preview(args) => preview::preview(args),
+        Command::Video(args) => video::video(args),
     }
 }
 

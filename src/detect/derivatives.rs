@@ -267,16 +267,24 @@ pub(crate) struct RowKernel {
 impl RowKernel {
     /// The constants for `d` applied to `source`.
     pub fn new<S: RowSource>(d: &Derivatives, source: &S) -> Self {
+        Self::for_size::<S::Sample>(d, source.rows(), source.cols())
+    }
+
+    /// The constants for `d` applied to a `rows x cols` image of samples `T`.
+    pub fn for_size<T: Sample>(d: &Derivatives, rows: usize, cols: usize) -> Self {
         let order = |n: usize| if n < 3 { 1 } else { d.edge_order };
         RowKernel {
             across_weights: d.operator.across_weights(),
-            along: uniform(1.0f64, order(source.cols())),
-            down: uniform(1.0f64, order(source.rows())),
-            smooth: d
-                .smoothing
-                .as_ref()
-                .map(|k| k.row_weights(S::Sample::SCALE)),
+            along: uniform(1.0f64, order(cols)),
+            down: uniform(1.0f64, order(rows)),
+            smooth: d.smoothing.as_ref().map(|k| k.row_weights(T::SCALE)),
         }
+    }
+
+    /// How many source rows above and below a row computing its `dx` and `dy` reads at most:
+    /// the smoothing radius, plus two (the one-sided differences at the top and bottom).
+    pub fn reach(&self) -> usize {
+        self.smooth.as_ref().map_or(0, RowWeights::radius) + 2
     }
 }
 

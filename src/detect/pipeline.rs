@@ -25,11 +25,15 @@ mod decide;
 mod fused;
 mod maps;
 mod pictures;
+mod streamed;
 
 use ndarray::Array2;
 
+pub use streamed::{StreamError, StreamedEdges, CHUNK_BUDGET_BYTES};
+
 use super::derivatives::Derivatives;
 use super::edges::auto::AutoRule;
+use super::edges::steady::SteadyLevels;
 use super::edges::threshold::Exact;
 use super::picture::Picture;
 use crate::image::render::Depth;
@@ -202,10 +206,47 @@ impl Pipeline {
     /// Everything `wanted`, computed with the fewest passes: edges only runs the fused banded
     /// path, without any full-size float plane.
     pub fn run(&self, luma: LumaView<'_>, wanted: &Wanted, timings: &mut Timings) -> Detection {
+        self.run_with(luma, wanted, None, timings)
+    }
+
+    /// [`Pipeline::run`] on one frame of a sequence: the automatic levels (the default
+    /// threshold, Canny's automatic hysteresis) come from the noise estimate averaged over the
+    /// recent frames by `steady` ([`SteadyLevels`]), so that they hold still while the scene
+    /// does. Other rules are decided as by [`Pipeline::run`].
+    ///
+    /// ```
+    /// use edgegrad::detect::edges::steady::SteadyLevels;
+    /// use edgegrad::{DetectConfig, LumaView, Timings, Wanted};
+    /// let pipeline = DetectConfig::default().build().unwrap();
+    /// let mut steady = SteadyLevels::new();
+    /// let frame = ndarray::Array2::from_shape_fn((16, 16), |(y, x)| ((x * 7 + y * 13) % 32) as u8);
+    /// let first = pipeline.run_steady(LumaView::U8(frame.view()), &Wanted::edges(), &mut steady, &mut Timings::new());
+    /// // The first frame of a sequence has the level of the frame alone.
+    /// let alone = pipeline.run(LumaView::U8(frame.view()), &Wanted::edges(), &mut Timings::new());
+    /// assert_eq!(first, alone);
+    /// assert!(steady.noise().is_some());
+    /// ```
+    pub fn run_steady(
+        &self,
+        luma: LumaView<'_>,
+        wanted: &Wanted,
+        steady: &mut SteadyLevels,
+        timings: &mut Timings,
+    ) -> Detection {
+        self.run_with(luma, wanted, Some(steady), timings)
+    }
+
+    fn run_with(
+        &self,
+        luma: LumaView<'_>,
+        wanted: &Wanted,
+        steady: Option<&mut SteadyLevels>,
+        timings: &mut Timings,
+    ) -> Detection {
         if wanted.any_map() {
-            maps::run(self, luma, wanted, timings)
+            maps::run(self, luma, wanted, steady, timings)
         } else if wanted.edges {
-            fused::run(self, luma, timings)
+            fused::run(self, luma, steady, timings)
         } else {
             Detection {
                 threshold: f32::NAN,

@@ -16,9 +16,11 @@ use std::ops::Range;
 use rayon::iter::Either;
 use rayon::prelude::*;
 
-/// The split of a `rows x cols` image into bands of rows.
+/// The split of `rows` rows of a `cols`-wide image, from row `first` on (the whole image, or a
+/// chunk of a streamed one), into bands of rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Bands {
+    first: usize,
     rows: usize,
     cols: usize,
     band: usize,
@@ -35,13 +37,24 @@ impl Bands {
     /// Bands of `band` rows (at least 1); the last one may be shorter.
     pub fn with_band_rows(rows: usize, cols: usize, band: usize) -> Self {
         Bands {
+            first: 0,
             rows,
             cols,
             band: band.max(1),
         }
     }
 
-    /// Number of rows of the image.
+    /// [`Bands::new`] over the rows `rows` of a larger image: band `b`'s range is in the
+    /// image's row numbers, its output part in the chunk's.
+    pub fn over(rows: Range<usize>, cols: usize) -> Self {
+        let bands = Self::new(rows.len(), cols);
+        Bands {
+            first: rows.start,
+            ..bands
+        }
+    }
+
+    /// Number of rows split into bands.
     pub fn rows(&self) -> usize {
         self.rows
     }
@@ -62,7 +75,7 @@ impl Bands {
 
     /// The rows of band `b`.
     pub fn range(&self, b: usize) -> Range<usize> {
-        b * self.band..((b + 1) * self.band).min(self.rows)
+        self.first + b * self.band..self.first + ((b + 1) * self.band).min(self.rows)
     }
 
     /// Calls `f(worker, rows, out)` for every band in parallel, with `out` the band's part of

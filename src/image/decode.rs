@@ -343,7 +343,7 @@ fn decoder_limits(limits: &DecodeLimits) -> Limits {
     l
 }
 
-fn io_error(e: io::Error) -> LoadError {
+pub(crate) fn io_error(e: io::Error) -> LoadError {
     match e.kind() {
         io::ErrorKind::NotFound => LoadError::NotFound,
         io::ErrorKind::IsADirectory => LoadError::Directory,

@@ -162,13 +162,13 @@ fn first_of<T: Copy>(raw: &[T], step: usize) -> Vec<T> {
 const REC601: [f32; 3] = [0.299, 0.587, 0.114];
 
 /// The weighted channel values `w_c * scale(v)` for channel `c`.
-pub(super) fn weighted<T>(scale: impl Fn(T) -> f32 + Sync) -> impl Fn(usize, T) -> f32 + Sync {
+pub(crate) fn weighted<T>(scale: impl Fn(T) -> f32 + Sync) -> impl Fn(usize, T) -> f32 + Sync {
     move |c, v| REC601[c] * scale(v)
 }
 
 /// [`weighted`] for 8-bit channels through three tables of `w_c * (v / 255)`: the same values
 /// as computing them, three lookups instead of three divisions and multiplications.
-pub(super) fn weighted_u8() -> impl Fn(usize, u8) -> f32 + Sync {
+pub(crate) fn weighted_u8() -> impl Fn(usize, u8) -> f32 + Sync {
     let tables: Vec<[f32; 256]> = REC601
         .iter()
         .map(|w| std::array::from_fn(|v| w * (v as f32 / 255.0)))
@@ -176,7 +176,7 @@ pub(super) fn weighted_u8() -> impl Fn(usize, u8) -> f32 + Sync {
     move |c, v| tables[c][usize::from(v)]
 }
 
-pub(super) fn scale_u16(v: u16) -> f32 {
+pub(crate) fn scale_u16(v: u16) -> f32 {
     f32::from(v) / 65535.0
 }
 
@@ -196,19 +196,29 @@ pub(super) fn rec601<T: Copy + Sync>(
     out.axis_iter_mut(Axis(0))
         .into_par_iter()
         .zip(pixels.axis_iter(Axis(0)))
-        .for_each(|(mut d, s)| match s.as_slice() {
-            Some(s) => {
-                for (y, px) in d.iter_mut().zip(s.chunks_exact(channels)) {
-                    *y = w(0, px[0]) + w(1, px[1]) + w(2, px[2]);
-                }
-            }
-            None => {
+        .for_each(|(mut d, s)| match (s.as_slice(), d.as_slice_mut()) {
+            (Some(s), Some(d)) => rec601_row(s, channels, w, d),
+            _ => {
                 for (y, px) in d.iter_mut().zip(s.outer_iter()) {
                     *y = w(0, px[0]) + w(1, px[1]) + w(2, px[2]);
                 }
             }
         });
     out
+}
+
+/// Rec. 601 luma of one row of interleaved pixels of `channels` channels into `out`, as
+/// [`rec601`] computes it.
+#[inline]
+pub(crate) fn rec601_row<T: Copy>(
+    pixels: &[T],
+    channels: usize,
+    w: &impl Fn(usize, T) -> f32,
+    out: &mut [f32],
+) {
+    for (y, px) in out.iter_mut().zip(pixels.chunks_exact(channels)) {
+        *y = w(0, px[0]) + w(1, px[1]) + w(2, px[2]);
+    }
 }
 
 /// Interleaved pixels of `channels` channels as an array of shape `(rows, columns, channels)`.

@@ -14,6 +14,7 @@ pub mod luma;
 pub(crate) mod plane;
 pub mod render;
 pub(crate) mod row_cache;
+pub mod stream;
 
 pub use decode::{load, load_reusing, DecodeLimits, LoadBuffers, LoadError, LoadOptions, Loaded};
 pub use luma::{luma_of, Luma, LumaView};

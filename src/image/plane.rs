@@ -14,6 +14,9 @@ pub(crate) trait Sample: Copy + Send + Sync + 'static {
     /// The raw value that means full intensity: the grid value is `raw / SCALE`.
     const SCALE: f32;
 
+    /// True for float samples, whose range is not fixed.
+    const FLOAT: bool = false;
+
     /// The raw value as `f32` (exact for `u8` and `u16`).
     fn raw(self) -> f32;
 
@@ -42,6 +45,7 @@ impl Sample for u16 {
 
 impl Sample for f32 {
     const SCALE: f32 = 1.0;
+    const FLOAT: bool = true;
     #[inline(always)]
     fn raw(self) -> f32 {
         self

@@ -16,10 +16,18 @@
 //! # Ok::<(), edgegrad::numeric::diff::DiffError>(())
 //! ```
 
-use ndarray::{ArrayBase, ArrayD, ArrayView, Axis, Data, Dimension, IxDyn, ShapeBuilder, Zip};
+use std::mem::MaybeUninit;
+
+use ndarray::{Array, ArrayBase, ArrayD, ArrayView, Axis, Data, Dimension, IxDyn, Zip};
+use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::numeric::dtype::DType;
+
+/// Work below this many elements runs on the calling thread.
+const PARALLEL_MIN_ELEMENTS: usize = 1 << 16;
+/// Parallel tasks difference this many consecutive elements each.
+const TASK_ELEMENTS: usize = 1 << 15;
 
 /// Elements [`diff`] can difference: `a[i+1] - a[i]` (wrapping for integers), `!=` for bool.
 pub trait DiffElement: Clone + Send + Sync {
@@ -189,67 +197,161 @@ fn boundary<'a, A: Clone>(
     Ok(b.view())
 }
 
-/// True when `a` is laid out in Fortran order and not also in C order.
-fn fortran_only<A>(a: &ArrayView<A, IxDyn>) -> bool {
-    !a.is_standard_layout() && a.t().is_standard_layout()
-}
-
-/// numpy's memory order for joining `parts` (`np.concatenate` keeps the inputs' order): Fortran
-/// when one part is Fortran-only and every other is Fortran-contiguous too (broadcast scalars
-/// go with either), C otherwise.
-fn join_in_fortran_order<A>(parts: &[ArrayView<A, IxDyn>]) -> bool {
-    let arrays = || {
-        parts
-            .iter()
-            .filter(|p| !p.strides().contains(&0) || p.len() <= 1)
-    };
-    arrays().any(fortran_only) && arrays().all(|p| p.t().is_standard_layout())
-}
-
-/// An array of `shape` in Fortran or C order, every element from `fill`.
-fn filled<A: Clone>(shape: IxDyn, fortran: bool, fill: Option<&A>) -> ArrayD<A> {
-    match fill {
-        Some(x) => ArrayD::from_elem(shape.set_f(fortran), x.clone()),
-        None => ArrayD::from_shape_vec(shape.set_f(fortran), Vec::new())
-            .expect("no fill value only for empty arrays"),
+/// numpy's order for the axes of a new array made from `parts`, outermost first: the axes sorted
+/// by decreasing stride, by numpy's stable insertion sort (`PyArray_CreateMultiSortedStridePerm`
+/// for `np.concatenate`, the ufunc iterator's for the differences). Two axes are compared only
+/// in the parts where neither has length 1, and, for a ufunc (`zero_strides_ambiguous`), neither
+/// has stride 0; a part that keeps them in order outvotes one that would swap them.
+///
+/// C-order parts give C order, Fortran-order parts Fortran order, a Fortran-order array joined
+/// with a broadcast scalar in 3-D and up neither (the scalar keeps the axes other than `axis` in
+/// C order).
+fn axis_order<A>(parts: &[ArrayView<A, IxDyn>], zero_strides_ambiguous: bool) -> Vec<usize> {
+    let ndim = parts.first().map_or(0, |p| p.ndim());
+    let mut order: Vec<usize> = (0..ndim).collect();
+    for i in 1..ndim {
+        let axis = order[i];
+        let mut position = i;
+        for j in (0..i).rev() {
+            let other = order[j];
+            let (mut ambiguous, mut swap) = (true, false);
+            for p in parts {
+                let (shape, strides) = (p.shape(), p.strides());
+                if shape[axis] == 1 || shape[other] == 1 {
+                    continue;
+                }
+                if zero_strides_ambiguous && (strides[axis] == 0 || strides[other] == 0) {
+                    continue;
+                }
+                if strides[axis].unsigned_abs() <= strides[other].unsigned_abs() {
+                    swap = false;
+                } else if ambiguous {
+                    swap = true;
+                }
+                ambiguous = false;
+            }
+            if !ambiguous {
+                if !swap {
+                    break;
+                }
+                position = j;
+            }
+        }
+        order[position..=i].rotate_right(1);
     }
+    order
 }
 
-/// `parts` joined along `axis`, in Fortran or C order.
-fn join<A: Clone>(parts: &[ArrayView<A, IxDyn>], axis: usize, fortran: bool) -> ArrayD<A> {
-    let mut shape = parts[0].raw_dim();
+/// A new array of `shape`, contiguous with its axes laid out in `order` (outermost first), its
+/// elements not yet written.
+fn uninit_in_order<A>(shape: &[usize], order: &[usize]) -> Array<MaybeUninit<A>, IxDyn> {
+    let laid_out: Vec<usize> = order.iter().map(|&k| shape[k]).collect();
+    let mut back = vec![0; order.len()];
+    for (position, &axis) in order.iter().enumerate() {
+        back[axis] = position;
+    }
+    Array::uninit(IxDyn(&laid_out)).permuted_axes(IxDyn(&back))
+}
+
+/// `parts` joined along `axis` (numpy's `np.concatenate`), laid out in `order`.
+fn join<A: Clone>(parts: &[ArrayView<A, IxDyn>], axis: usize, order: &[usize]) -> ArrayD<A> {
+    let mut shape = parts[0].shape().to_vec();
     shape[axis] = parts.iter().map(|p| p.len_of(Axis(axis))).sum();
-    let mut out = filled(shape, fortran, parts.iter().find_map(|p| p.first()));
+    let mut out = uninit_in_order(&shape, order);
     let mut start = 0;
     for p in parts {
         let len = p.len_of(Axis(axis));
-        out.slice_axis_mut(Axis(axis), (start..start + len).into())
-            .assign(p);
+        p.assign_to(out.slice_axis_mut(Axis(axis), (start..start + len).into()));
         start += len;
     }
-    out
+    // SAFETY: the parts' lengths along `axis` add up to the result's, and each part is assigned
+    // to its own range of it, every element (`assign_to` zips the part with the range, which
+    // have the same shape: `boundary` checked the parts' other axes).
+    unsafe { out.assume_init() }
 }
 
-/// One difference along `axis`: `out[i] = a[i+1] - a[i]`, in Fortran or C order.
-fn diff_once<A: DiffElement>(a: &ArrayD<A>, axis: usize, fortran: bool) -> ArrayD<A> {
-    let len = a.len_of(Axis(axis));
-    let hi = a.slice_axis(Axis(axis), (1..len.max(1)).into());
-    let lo = a.slice_axis(Axis(axis), (0..len.saturating_sub(1)).into());
-    let mut out = filled(hi.raw_dim(), fortran, hi.first());
-    let zip = Zip::from(&mut out).and(&hi).and(&lo);
-    let difference = |o: &mut A, h: &A, l: &A| *o = A::difference(h.clone(), l.clone());
-    if a.len() >= 1 << 16 {
-        zip.par_for_each(difference);
-    } else {
-        zip.for_each(difference);
+/// `out[k] = hi[k] - lo[k]` as numpy computes it, for every `k` of `out`.
+#[inline(always)]
+fn subtract<A: DiffElement>(out: &mut [MaybeUninit<A>], hi: &[A], lo: &[A]) {
+    let (hi, lo) = (&hi[..out.len()], &lo[..out.len()]);
+    for ((o, h), l) in out.iter_mut().zip(hi).zip(lo) {
+        o.write(A::difference(h.clone(), l.clone()));
     }
-    out
+}
+
+/// The difference along the middle axis of `a`, contiguous blocks of `len >= 1` steps of
+/// `inner` elements, into `out` (the same blocks, one step shorter): within a block,
+/// `out[j] = a[j + inner] - a[j]`, which is one contiguous loop whatever the axis. Writes every
+/// element of `out`; in parallel over blocks and parts of blocks for large arrays.
+fn contiguous_difference<A: DiffElement>(
+    out: &mut [MaybeUninit<A>],
+    a: &[A],
+    len: usize,
+    inner: usize,
+) {
+    let (block, out_block) = (len * inner, (len - 1) * inner);
+    if out.is_empty() {
+        return;
+    }
+    let one =
+        |o: &mut [MaybeUninit<A>], a: &[A], at: usize| subtract(o, &a[at + inner..], &a[at..]);
+    if a.len() < PARALLEL_MIN_ELEMENTS {
+        for (o, a) in out.chunks_mut(out_block).zip(a.chunks(block)) {
+            one(o, a, 0);
+        }
+        return;
+    }
+    out.par_chunks_mut(out_block)
+        .zip(a.par_chunks(block))
+        .for_each(|(o, a)| {
+            o.par_chunks_mut(TASK_ELEMENTS)
+                .enumerate()
+                .for_each(|(t, o)| one(o, a, t * TASK_ELEMENTS));
+        });
+}
+
+/// One difference of `a` along `axis` (of length at least 1), `a[1:] - a[:-1]`, laid out in
+/// `order`.
+fn difference<A: DiffElement>(a: ArrayView<A, IxDyn>, axis: usize, order: &[usize]) -> ArrayD<A> {
+    let len = a.len_of(Axis(axis));
+    let hi = a.slice_axis(Axis(axis), (1..len).into());
+    let lo = a.slice_axis(Axis(axis), (0..len - 1).into());
+    let mut out = uninit_in_order(hi.shape(), order);
+    let laid_out = a.view().permuted_axes(IxDyn(order));
+    let mut out_laid_out = out.view_mut().permuted_axes(IxDyn(order));
+    let k = order
+        .iter()
+        .position(|&o| o == axis)
+        .expect("order has every axis");
+    match (laid_out.as_slice(), out_laid_out.as_slice_mut()) {
+        (Some(a), Some(out)) => {
+            let inner = laid_out.shape()[k + 1..].iter().product();
+            contiguous_difference(out, a, len, inner);
+        }
+        _ => {
+            let zip = Zip::from(&mut out).and(&hi).and(&lo);
+            let difference = |o: &mut MaybeUninit<A>, h: &A, l: &A| {
+                o.write(A::difference(h.clone(), l.clone()));
+            };
+            if a.len() >= PARALLEL_MIN_ELEMENTS {
+                zip.par_for_each(difference);
+            } else {
+                zip.for_each(difference);
+            }
+        }
+    }
+    // SAFETY: every element of `out` is written. When `a` and `out` are both contiguous in
+    // `order`, `contiguous_difference` writes each of `out`'s blocks (the same count as `a`'s,
+    // one step shorter) whole; otherwise the zip visits every element of `out` once.
+    unsafe { out.assume_init() }
 }
 
 /// The `n`-th difference of `a` along `options.axis`, like `np.diff(a, n, axis, prepend, append)`.
 /// The result has the input's element type; along the axis it is `n` shorter (never below 0)
-/// than the input with its `prepend`/`append`; its memory order is numpy's (Fortran for
-/// Fortran-order input). As in numpy, `n == 0` returns a copy of `a` itself, without looking at
+/// than the input with its `prepend`/`append`; its memory order is numpy's for any strides (C for
+/// C-order input, Fortran for Fortran-order input, the axes of any other input, or of the joined
+/// input and boundaries, laid out as numpy's ufuncs and `np.concatenate` lay them out). Without
+/// `prepend`/`append` the first difference is taken straight from `a`. As in numpy, `n == 0` returns a copy of `a` itself, without looking at
 /// `axis`, `prepend` or `append`.
 ///
 /// ```
@@ -285,13 +387,120 @@ where
     if let Some(p) = &options.append {
         parts.push(boundary("append", p, a.shape(), axis)?);
     }
-    let fortran = join_in_fortran_order(&parts);
-    let mut out = join(&parts, axis, fortran);
-    for _ in 0..options.n {
+    // numpy's differences are laid out as the ufunc lays out `a[1:] - a[:-1]`: after the input's
+    // strides, or after the joined array's, which `np.concatenate` lays out after its parts'.
+    let (order, mut out, done) = if parts.len() > 1 {
+        let order = axis_order(&parts, false);
+        let joined = join(&parts, axis, &order);
+        (order, joined, 0)
+    } else if a.len_of(Axis(axis)) == 0 {
+        return Ok(a.to_owned());
+    } else {
+        let order = axis_order(&[a.slice_axis(Axis(axis), (1..).into())], true);
+        let first = difference(a.view(), axis, &order);
+        (order, first, 1)
+    };
+    for _ in done..options.n {
         if out.len_of(Axis(axis)) == 0 {
             break;
         }
-        out = diff_once(&out, axis, fortran);
+        out = difference(out.view(), axis, &order);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{arr0, Array3, ShapeBuilder};
+
+    /// A 2x3x4 `float64` array in Fortran order.
+    fn fortran() -> Array3<f64> {
+        Array3::from_shape_fn((2, 3, 4).f(), |(i, j, k)| (i * 12 + j * 4 + k * k) as f64)
+    }
+
+    fn with_scalar(prepend: bool, axis: isize) -> DiffOptions<f64> {
+        let b = Some(arr0(0.0).into_dyn());
+        DiffOptions {
+            axis,
+            prepend: if prepend { b.clone() } else { None },
+            append: if prepend { None } else { b },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn fortran_input_joined_with_a_scalar_is_laid_out_as_numpy_concatenates_it() {
+        // numpy 2.4: np.diff(np.asfortranarray(np.zeros((2, 3, 4))), prepend=0).strides // 8
+        // is (3, 1, 6), with axis=0 (1, 8, 2), with axis=1 and append=0 (4, 8, 1).
+        let a = fortran();
+        let cases = [
+            (true, -1, [3, 1, 6]),
+            (true, 0, [1, 8, 2]),
+            (false, 1, [4, 8, 1]),
+        ];
+        for (prepend, axis, strides) in cases {
+            let d = diff(&a, &with_scalar(prepend, axis)).unwrap();
+            assert_eq!(d.strides(), strides, "axis {axis}");
+        }
+    }
+
+    #[test]
+    fn differences_without_a_join_keep_the_input_layout_for_any_strides() {
+        let a = fortran();
+        let d = diff(&a, &DiffOptions::default()).unwrap();
+        assert!(d.t().is_standard_layout());
+        // Axes (1, 0, 2) in memory, as numpy lays out np.diff(a.transpose(1, 0, 2)).
+        let c = Array3::from_shape_fn((2, 3, 4), |(i, j, k)| (i * 12 + j * 4 + k * k) as i32);
+        let t = c.view().permuted_axes([1, 0, 2]);
+        let d = diff(&t, &DiffOptions::default()).unwrap();
+        assert_eq!(d.strides(), [3, 9, 1]);
+        assert_eq!(
+            d,
+            (t.slice(ndarray::s![.., .., 1..]).to_owned() - t.slice(ndarray::s![.., .., ..-1]))
+                .into_dyn()
+        );
+        // Reversed axes: positive strides, the values of the reversed view.
+        let r = c.slice(ndarray::s![..;-1, .., ..]);
+        let d = diff(
+            &r,
+            &DiffOptions {
+                axis: 0,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(d.is_standard_layout());
+        assert_eq!(
+            d,
+            (&r.slice(ndarray::s![1.., .., ..]) - &r.slice(ndarray::s![..-1, .., ..])).into_dyn()
+        );
+    }
+
+    #[test]
+    fn large_arrays_in_parallel_equal_the_elementwise_difference() {
+        let a = ndarray::Array2::from_shape_fn((300, 500), |(i, j)| (i * 7919 + j * j) as u16);
+        let mut f = ndarray::Array2::zeros(a.raw_dim().f());
+        f.assign(&a);
+        for axis in [0, 1] {
+            let (n, k) = (a.len_of(Axis(axis)), Axis(axis));
+            let (hi, lo) = (
+                a.slice_axis(k, (1..n).into()),
+                a.slice_axis(k, (0..n - 1).into()),
+            );
+            let want = Zip::from(&hi)
+                .and(&lo)
+                .map_collect(|&h, &l| h.wrapping_sub(l));
+            let options = DiffOptions {
+                axis: axis as isize,
+                ..Default::default()
+            };
+            let d = diff(&a, &options).unwrap();
+            assert!(d.is_standard_layout());
+            assert_eq!(d, want.clone().into_dyn(), "axis {axis}");
+            let d = diff(&f, &options).unwrap();
+            assert!(d.t().is_standard_layout());
+            assert_eq!(d, want.into_dyn(), "axis {axis}, Fortran order");
+        }
+    }
 }

@@ -71,8 +71,10 @@ pub enum SpacingArg {
 pub struct Expected {
     pub file: String,
     pub dtype: String,
-    /// "F" when the array is Fortran-contiguous only, else "C".
+    /// "F" when the array is Fortran-contiguous only, "C" when C-contiguous only, else "any".
     pub order: String,
+    /// numpy's strides in elements.
+    pub strides: Vec<isize>,
 }
 
 /// `np.gradient(input, *spacing, axis=axis, edge_order=edge_order)`.
@@ -169,6 +171,29 @@ pub fn order(a: &AnyArray) -> &'static str {
         (true, false) => "C",
         (false, true) => "F",
         _ => "any",
+    }
+}
+
+/// Whether `got` is laid out in memory exactly as numpy's output: the same strides along every
+/// axis longer than 1 (a file can hold only C or Fortran order: this is for arrays the library
+/// returned).
+pub fn same_strides(got: &AnyArray, want: &Expected) -> Result<(), String> {
+    let (shape, strides) =
+        edgegrad::any_array!(got, x => (x.shape().to_vec(), x.strides().to_vec()));
+    let agree = shape.contains(&0)
+        || (want.strides.len() == shape.len()
+            && shape
+                .iter()
+                .zip(&strides)
+                .zip(&want.strides)
+                .all(|((&n, s), w)| n <= 1 || s == w));
+    if agree {
+        Ok(())
+    } else {
+        Err(format!(
+            "strides {strides:?}, numpy's are {:?} (shape {shape:?})",
+            want.strides
+        ))
     }
 }
 

@@ -1,9 +1,11 @@
 //! The preview's computation, run on the worker thread: load the file, run the pipeline for
 //! the outputs the view needs, render the view, scale it into the window, save it. Each step
 //! runs only when [`Have::plan`] says the request needs it, and results are kept for reuse.
+//! A video's frames come with their jobs instead of being loaded ([`Job::frame`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
+use std::sync::Arc;
 
 use edgegrad::detect::{Detection, Picture, Wanted};
 use edgegrad::image::render::Depth;
@@ -27,6 +29,9 @@ pub struct Job {
     pub save: bool,
     /// Started when the user asked; the worker adds its stages.
     pub timings: Timings,
+    /// The picture of the request's file version, when it is a video frame rather than a
+    /// file to load.
+    pub frame: Option<Arc<Photo>>,
 }
 
 /// A window-sized picture, as minifb draws it.
@@ -59,17 +64,21 @@ pub struct Outcome {
     pub timings: Timings,
 }
 
-/// A loaded image: its luma for the pipeline and its colours for the original and overlay.
-struct Photo {
-    luma: Luma,
-    rgb: RgbImage,
+/// A loaded image or a video frame: its luma for the pipeline and its colours for the
+/// original and overlay.
+#[derive(Debug)]
+pub struct Photo {
+    /// What the pipeline reads.
+    pub luma: Luma,
+    /// What the original and overlay views show.
+    pub rgb: RgbImage,
 }
 
 /// The worker's state: what is loaded, computed and rendered.
 pub struct Computer {
     load: LoadOptions,
     have: Have,
-    photo: Option<Photo>,
+    photo: Option<Arc<Photo>>,
     detection: Detection,
     picture: Option<Canvas>,
     /// Frames the window has finished with, to draw into again.
@@ -105,7 +114,7 @@ impl Computer {
             problem: None,
             timings: job.timings,
         };
-        if let Err(problem) = self.bring_up_to_date(&mut o) {
+        if let Err(problem) = self.bring_up_to_date(&mut o, job.frame) {
             self.have = Have::new();
             self.photo = None;
             self.picture = None;
@@ -118,10 +127,19 @@ impl Computer {
     }
 
     /// Does the work `o.work` for `o.request`, recording what it made in `o`.
-    fn bring_up_to_date(&mut self, o: &mut Outcome) -> Result<(), String> {
+    fn bring_up_to_date(
+        &mut self,
+        o: &mut Outcome,
+        frame: Option<Arc<Photo>>,
+    ) -> Result<(), String> {
         let (r, timings) = (&o.request, &mut o.timings);
         if o.work == Work::Load {
-            let photo = timings.time("decode_ms", || load_photo(&r.file.path, &self.load))?;
+            let photo = match frame {
+                Some(frame) => frame,
+                None => {
+                    Arc::new(timings.time("decode_ms", || load_photo(&r.file.path, &self.load))?)
+                }
+            };
             self.photo = Some(photo);
             self.detection = Detection::default();
         }
@@ -272,6 +290,7 @@ mod tests {
             },
             save,
             timings: Timings::new(),
+            frame: None,
         }
     }
 

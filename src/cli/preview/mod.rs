@@ -9,6 +9,8 @@
 mod compute;
 mod freshness;
 mod keys;
+mod playback;
+mod player;
 mod scale;
 mod state;
 mod watch;
@@ -24,13 +26,21 @@ use anyhow::{anyhow, Context, Result};
 use clap::Args;
 use edgegrad::batch::plan::is_image_path;
 use edgegrad::timings::Timings;
+use edgegrad::video::VideoInput;
 
 use super::detect::DetectOptions;
 use compute::{Computer, Job};
 use state::State;
 use worker::Worker;
 
-/// Open a window that shows the edges of an image and follows every parameter change at once.
+/// Open a window that shows the edges of an image, a video or a camera and follows every
+/// parameter change at once.
+///
+/// A video file (.mp4, .mkv, .webm, .mov, .avi, .m4v, ...), a URL, `camera`, `camera:N` or a
+/// device path plays through FFmpeg (see `edgegrad video`): Space pauses, , and . step one
+/// frame back and forward when paused, Left/Right seek 5 s back and forward; the title shows
+/// the frames per second shown and the pipeline's time per frame. Frames the window cannot
+/// keep up with are skipped, so it shows the present. Each frame's automatic level is its own.
 ///
 /// Keys: 1-7 views (original, edges, magnitude, dx, dy, direction, overlay), Up/Down threshold,
 /// [ ] sigma, O operator, E edge order, T thin, C Canny, A automatic threshold, Left/Right
@@ -40,7 +50,8 @@ use worker::Worker;
 #[derive(Debug, Args)]
 #[command(allow_negative_numbers = true)]
 pub struct PreviewArgs {
-    /// An image, or a folder: then Left/Right step through its images, sorted by name.
+    /// An image, or a folder: then Left/Right step through its images, sorted by name; or a
+    /// video file, a URL, `camera`, `camera:N` or a camera's device path.
     path: PathBuf,
 
     /// Reload the image whenever it changes on disk.
@@ -60,6 +71,9 @@ pub struct PreviewArgs {
 pub fn preview(args: PreviewArgs) -> Result<ExitCode> {
     let config = args.options.to_config();
     let pipeline = args.options.pipeline()?;
+    if let Some(input) = video_input(&args.path) {
+        return preview_video(args, input, config, pipeline);
+    }
     let files = images(&args.path)?;
     window::check_display(|name| std::env::var_os(name))?;
 
@@ -75,6 +89,7 @@ pub fn preview(args: PreviewArgs) -> Result<ExitCode> {
         request: state.request((0, 0)),
         save: false,
         timings: Timings::new(),
+        frame: None,
     };
     worker.submit(first, true);
     let outcome = worker.wait_result()?;
@@ -92,6 +107,57 @@ pub fn preview(args: PreviewArgs) -> Result<ExitCode> {
         timings: args.timings,
     };
     window::run(win, state, session)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The video `path` names: a camera, a URL, or a file with a video's extension.
+fn video_input(path: &Path) -> Option<VideoInput> {
+    let input = VideoInput::parse(path.to_str()?);
+    match &input {
+        VideoInput::Camera(_) | VideoInput::Url(_) => Some(input),
+        VideoInput::File(p) => {
+            let ext = p.extension()?.to_string_lossy().to_ascii_lowercase();
+            VIDEO_EXTENSIONS.contains(&ext.as_str()).then_some(input)
+        }
+        VideoInput::Stdin => None,
+    }
+}
+
+/// The extensions `preview` plays as videos.
+const VIDEO_EXTENSIONS: [&str; 13] = [
+    "mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "mts", "flv", "wmv", "ogv",
+];
+
+/// `edgegrad preview` on a video or a camera.
+fn preview_video(
+    args: PreviewArgs,
+    input: VideoInput,
+    config: edgegrad::DetectConfig,
+    pipeline: edgegrad::Pipeline,
+) -> Result<ExitCode> {
+    if args.watch {
+        return Err(super::UsageError(
+            "--watch reloads image files that change; a video or a camera plays anyway".into(),
+        )
+        .into());
+    }
+    window::check_display(|name| std::env::var_os(name))?;
+    let player = player::Player::start(super::video::ffmpeg(), input)?;
+    let (spare, spare_rx) = mpsc::channel();
+    let mut computer = Computer::new(args.options.load_options(true), spare_rx);
+    let worker = Worker::spawn(move |job| computer.run(job));
+    let mut state = State::new(vec![args.path.clone()], config, pipeline);
+    state.view = args.options.output;
+    let image_size = (player.info().width as u32, player.info().height as u32);
+    let size = scale::initial_window(image_size, window::MAX_WINDOW);
+    let win = window::open(&state.title(), size)?;
+    let session = window::Session {
+        worker,
+        spare,
+        watch: false,
+        timings: args.timings,
+    };
+    playback::run(win, state, session, player)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -57,6 +57,8 @@ pub struct State {
     pub found: Option<Found>,
     /// Why the current file could not be shown, if it could not.
     pub problem: Option<String>,
+    /// What a video's playback says (frame rate, pipeline time, paused), shown in the title.
+    pub status: Option<String>,
 }
 
 impl State {
@@ -73,6 +75,7 @@ impl State {
             pipeline,
             found: None,
             problem: None,
+            status: None,
         }
     }
 
@@ -154,6 +157,9 @@ impl State {
         let on = |b: bool| if b { "on" } else { "off" };
         let _ = write!(t, " | thin {}", on(c.thins()));
         let _ = write!(t, " | canny {}", on(c.rule.is_canny()));
+        if let Some(s) = &self.status {
+            let _ = write!(t, " | {s}");
+        }
         if let Some(p) = &self.problem {
             let _ = write!(t, " | cannot show: {p}");
         }

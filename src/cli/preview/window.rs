@@ -143,6 +143,7 @@ fn job(state: &State, window: (usize, usize), save: bool) -> Job {
         request: state.request(window),
         save,
         timings: Timings::new(),
+        frame: None,
     }
 }
 
@@ -193,7 +194,7 @@ pub fn take(
 
 /// One JSON line: the work done, each stage's milliseconds, and `total_ms` from the key press
 /// to the picture drawn in the window.
-fn timings_line(work: Work, t: &Timings) -> String {
+pub fn timings_line(work: Work, t: &Timings) -> String {
     let json = crate::cli::timings_json(t);
     let name = format!("{work:?}").to_lowercase();
     format!("{{\"work\":\"{name}\",{}", json.trim_start_matches('{'))

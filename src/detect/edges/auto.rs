@@ -172,9 +172,34 @@ impl AutoRule {
 
     /// The level for these code counts, rounded up to a code boundary, as a code.
     pub fn level_code(&self, codes: &LevelCodes, counts: &[u64; 256]) -> u8 {
-        let s = codes.median(counts) / RAYLEIGH_MEDIAN;
+        self.level_code_for(codes, noise(codes, counts))
+    }
+
+    /// The level for the noise estimate `s` (see [`noise`]), rounded up to a code boundary, as
+    /// a code.
+    ///
+    /// ```
+    /// use edgegrad::detect::edges::auto::{AutoRule, LevelCodes};
+    /// let codes = LevelCodes::new(4.0);
+    /// let k = AutoRule::single(0.5).level_code_for(&codes, 0.02);
+    /// assert!(codes.level(k) >= 0.07 && codes.level(k) < 0.074);
+    /// ```
+    pub fn level_code_for(&self, codes: &LevelCodes, s: f64) -> u8 {
         codes.code_at_least((self.noise_factor * s).max(self.floor))
     }
+}
+
+/// The noise estimate `s` of an image from the counts of its magnitude codes: the median
+/// magnitude over the median of a Rayleigh variable of scale 1.
+///
+/// ```
+/// use edgegrad::detect::edges::auto::{noise, LevelCodes};
+/// let mut counts = [0u64; 256];
+/// counts[1] = 10; // a flat image
+/// assert_eq!(noise(&LevelCodes::new(4.0), &counts), 0.0);
+/// ```
+pub fn noise(codes: &LevelCodes, counts: &[u64; 256]) -> f64 {
+    codes.median(counts) / RAYLEIGH_MEDIAN
 }
 
 #[cfg(test)]

@@ -10,4 +10,5 @@ pub mod auto;
 pub mod hysteresis;
 pub mod magnitude;
 pub mod nms;
+pub mod steady;
 pub mod threshold;

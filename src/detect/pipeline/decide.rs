@@ -14,10 +14,11 @@
 //! counts that choose the levels; then the codes are classified.
 
 use super::{Decision, Pipeline};
-use crate::detect::edges::auto::{count_codes, LevelCodes, CODES_PER_OCTAVE};
+use crate::detect::edges::auto::{count_codes, noise, LevelCodes, CODES_PER_OCTAVE};
 use crate::detect::edges::hysteresis::{class, connect, connect_above};
 use crate::detect::edges::magnitude::squared_level;
 use crate::detect::edges::nms::suppress_row;
+use crate::detect::edges::steady::SteadyLevels;
 use crate::detect::edges::threshold::{exact_level, CountRows, RowCounter};
 use crate::detect::simd::widest;
 use crate::image::bands::{BandOutput, Bands};
@@ -69,12 +70,14 @@ pub(super) struct Levels {
 
 /// The edge map of `pipeline`'s rule into `map` (row-major, `bands`' size), from the rows of
 /// the workers `workers` makes (one per rayon job). `top` gives the top of the magnitude range
-/// ([`magnitude_top`](super::magnitude_top)), asked for by the automatic rules only.
+/// ([`magnitude_top`](super::magnitude_top)), asked for by the automatic rules only, whose
+/// noise estimate goes through `steady` when given (a frame of a sequence).
 pub(super) fn decide<P: DerivativeRows>(
     pipeline: &Pipeline,
     bands: Bands,
     workers: impl Fn() -> P + Sync + Send,
     top: impl FnOnce() -> f32,
+    steady: Option<&mut SteadyLevels>,
     map: &mut [u8],
     timings: &mut Timings,
 ) -> Levels {
@@ -160,7 +163,9 @@ pub(super) fn decide<P: DerivativeRows>(
                 )
             });
             let rule = pipeline.auto_rule().expect("automatic rules have one");
-            let high = rule.level_code(&codes, &counts);
+            let s = noise(&codes, &counts);
+            let s = steady.map_or(s, |steady| steady.follow(s));
+            let high = rule.level_code_for(&codes, s);
             let threshold = codes.level(high);
             if pipeline.rule == Decision::Auto {
                 timings.time("threshold_ms", || {
@@ -192,15 +197,20 @@ pub(super) fn decide<P: DerivativeRows>(
 
 /// Non-maximum suppression of row `y` into `out`, `classify`ing the maxima.
 #[inline(always)]
-fn suppress<P: DerivativeRows>(w: &mut P, y: usize, out: &mut [u8], classify: impl Fn(f32) -> u8) {
+pub(super) fn suppress<P: DerivativeRows>(
+    w: &mut P,
+    y: usize,
+    out: &mut [u8],
+    classify: impl Fn(f32) -> u8,
+) {
     let a = w.around(y);
     suppress_row(out, a.magnitude, a.dx, a.dy, classify);
 }
 
 /// The bands of one image with the maker of their workers.
-struct Rows<'a, F> {
-    bands: Bands,
-    workers: &'a F,
+pub(super) struct Rows<'a, F> {
+    pub(super) bands: Bands,
+    pub(super) workers: &'a F,
 }
 
 impl<F, P> Rows<'_, F>
@@ -209,7 +219,11 @@ where
     P: DerivativeRows,
 {
     /// Calls `f(worker, y, out_row)` for every row, bands in parallel.
-    fn for_each(&self, map: &mut [u8], f: impl Fn(&mut P, usize, &mut [u8]) + Sync + Send) {
+    pub(super) fn for_each(
+        &self,
+        map: &mut [u8],
+        f: impl Fn(&mut P, usize, &mut [u8]) + Sync + Send,
+    ) {
         let cols = self.bands.cols();
         self.bands.for_each(map, self.workers, |w, rows, part| {
             widest(
@@ -225,7 +239,7 @@ where
 
     /// Like [`Rows::for_each`] over any output, also folding an accumulator `f` adds to, then
     /// merging them.
-    fn fold<O: BandOutput, A: Send>(
+    pub(super) fn fold<O: BandOutput, A: Send>(
         &self,
         out: O,
         zero: impl Fn() -> A + Sync + Send,

@@ -12,18 +12,26 @@ use ndarray::Array2;
 use super::decide::{decide, map_row, Around, DerivativeRows, Levels};
 use super::{magnitude_top, Detection, Pipeline};
 use crate::detect::derivatives::{GradientRows, RowKernel};
+use crate::detect::edges::steady::SteadyLevels;
 use crate::image::bands::Bands;
 use crate::image::plane::{with_plane, RowSource};
 use crate::image::row_cache::RowCache;
 use crate::image::LumaView;
 use crate::timings::Timings;
 
-pub(super) fn run(pipeline: &Pipeline, luma: LumaView<'_>, timings: &mut Timings) -> Detection {
+pub(super) fn run(
+    pipeline: &Pipeline,
+    luma: LumaView<'_>,
+    steady: Option<&mut SteadyLevels>,
+    timings: &mut Timings,
+) -> Detection {
     let (rows, cols) = luma.dim();
     let mut edges = Array2::<u8>::zeros((rows, cols));
     let map = edges.as_slice_mut().expect("fresh arrays are contiguous");
     let top = || magnitude_top(&luma);
-    let levels = with_plane!(luma, |plane| edges_of(pipeline, plane, top, map, timings));
+    let levels = with_plane!(luma, |plane| edges_of(
+        pipeline, plane, top, steady, map, timings
+    ));
     Detection {
         edges: Some(edges),
         threshold: levels.threshold,
@@ -33,11 +41,13 @@ pub(super) fn run(pipeline: &Pipeline, luma: LumaView<'_>, timings: &mut Timings
 }
 
 /// Writes the edge map of `source` into `map` (row-major, the source's size); `top` is the top
-/// of its magnitude range ([`magnitude_top`]), asked for by the automatic rules only.
+/// of its magnitude range ([`magnitude_top`]), asked for by the automatic rules only, and
+/// `steady` the running noise estimate of a sequence, if `source` is one of its frames.
 fn edges_of<S: RowSource + Copy>(
     pipeline: &Pipeline,
     source: S,
     top: impl FnOnce() -> f32,
+    steady: Option<&mut SteadyLevels>,
     map: &mut [u8],
     timings: &mut Timings,
 ) -> Levels {
@@ -48,6 +58,7 @@ fn edges_of<S: RowSource + Copy>(
         bands,
         || ImageRows::new(&kernel, source),
         top,
+        steady,
         map,
         timings,
     )
@@ -57,7 +68,7 @@ fn edges_of<S: RowSource + Copy>(
 const CACHED_ROWS: usize = 3;
 
 /// One band worker's derivative rows, computed from the image.
-struct ImageRows<'k, S> {
+pub(super) struct ImageRows<'k, S> {
     rows: GradientRows<'k, S>,
     /// `dx`, `dy` and the magnitude of recent rows, side by side in one slot.
     full: RowCache,
@@ -69,7 +80,7 @@ struct ImageRows<'k, S> {
 }
 
 impl<'k, S: RowSource> ImageRows<'k, S> {
-    fn new(kernel: &'k RowKernel, source: S) -> Self {
+    pub(super) fn new(kernel: &'k RowKernel, source: S) -> Self {
         let (n, cols) = (source.rows(), source.cols());
         ImageRows {
             rows: GradientRows::new(kernel, source),

@@ -21,6 +21,7 @@ use super::decide::{decide, map_row, Around, DerivativeRows, Levels};
 use super::{magnitude_top, Detection, Pipeline, Wanted};
 use crate::detect::derivatives::{GradientRows, RowKernel};
 use crate::detect::edges::atan2::direction_row;
+use crate::detect::edges::steady::SteadyLevels;
 use crate::detect::simd::widest;
 use crate::image::bands::{BandOutput, Bands};
 use crate::image::plane::{with_plane, Plane, RowSource};
@@ -31,6 +32,7 @@ pub(super) fn run(
     pipeline: &Pipeline,
     luma: LumaView<'_>,
     wanted: &Wanted,
+    steady: Option<&mut SteadyLevels>,
     timings: &mut Timings,
 ) -> Detection {
     let (rows, cols) = luma.dim();
@@ -58,7 +60,7 @@ pub(super) fn run(
             };
             let bands = Bands::new(rows, cols);
             let top = || magnitude_top(&luma);
-            let levels = decide(pipeline, bands, || maps, top, map, timings);
+            let levels = decide(pipeline, bands, || maps, top, steady, map, timings);
             (Some(edges), levels)
         }
         _ => (

@@ -9,7 +9,7 @@
 //! (and the `float64` scalar numpy makes of evenly spaced ones) widen `float32` data to `float64`
 //! until the result is stored; `float32` coordinates never widen.
 
-use super::kernel::{self, AxisJob};
+use super::kernel::{self, AxisJob, Slot};
 use super::stencil::{self, AxisStencil};
 use super::{GradientError, GradientOptions, Spacing};
 use crate::numeric::Float;
@@ -40,8 +40,8 @@ impl<T: Float> AxisPlan<T> {
     }
 
     /// Writes elements `[start, start + out.len())` of the derivative of the C-contiguous `f`
-    /// of the given shape.
-    pub fn apply_range(&self, f: &[T], out: &mut [T], start: usize, shape: &[usize]) {
+    /// of the given shape, every one of them.
+    pub fn apply_range<O: Slot<T>>(&self, f: &[T], out: &mut [O], start: usize, shape: &[usize]) {
         let n = shape[self.axis];
         let inner = shape[self.axis + 1..].iter().product();
         match &self.stencil {

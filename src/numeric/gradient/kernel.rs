@@ -9,6 +9,13 @@
 //! (`out[i] = (f[i+1] - f[i-1]) / 2h` over many elements at once). Either way the inner loops run
 //! over contiguous slices, which the compiler vectorises, and every output element is written
 //! exactly once by the same expression whatever the thread count.
+//!
+//! Outputs are [`Slot`]s: initialised elements, or `MaybeUninit` ones for outputs allocated
+//! without zeroing. Every function here writes every element of its `out` (its loops run over
+//! `out` itself, the inputs resliced to its length), which is what lets
+//! [`super::gradient`] hand out such outputs as initialised arrays.
+
+use std::mem::MaybeUninit;
 
 use rayon::prelude::*;
 
@@ -20,6 +27,27 @@ const PARALLEL_MIN_ELEMENTS: usize = 1 << 16;
 /// Each parallel task covers this many consecutive elements of every output.
 const TASK_ELEMENTS: usize = 1 << 15;
 
+/// An element a kernel writes one value into: an initialised `T`, or a `MaybeUninit<T>` of an
+/// output allocated without zeroing.
+pub(crate) trait Slot<T>: Send {
+    /// Stores `v`.
+    fn set(&mut self, v: T);
+}
+
+impl<T: Float> Slot<T> for T {
+    #[inline(always)]
+    fn set(&mut self, v: T) {
+        *self = v;
+    }
+}
+
+impl<T: Float> Slot<T> for MaybeUninit<T> {
+    #[inline(always)]
+    fn set(&mut self, v: T) {
+        self.write(v);
+    }
+}
+
 /// One selected axis: its length, its block size and its stencil in working type `W`.
 pub(crate) struct AxisJob<'s, W> {
     /// Samples along the axis.
@@ -29,34 +57,56 @@ pub(crate) struct AxisJob<'s, W> {
     pub stencil: &'s AxisStencil<W>,
 }
 
-/// `out[k] = W(plus[k] - minus[k]) / divisor`, rounded to `T`.
+/// `out[k] = W(plus[k] - minus[k]) / divisor`, rounded to `T`, for every `k` of `out`.
 #[inline(always)]
-pub(crate) fn difference<T: Float, W: Float>(out: &mut [T], plus: &[T], minus: &[T], divisor: W) {
+pub(crate) fn difference<T: Float, W: Float, O: Slot<T>>(
+    out: &mut [O],
+    plus: &[T],
+    minus: &[T],
+    divisor: W,
+) {
+    let (plus, minus) = (&plus[..out.len()], &minus[..out.len()]);
     for ((o, &p), &m) in out.iter_mut().zip(plus).zip(minus) {
-        *o = ((p - m).cast::<W>() / divisor).cast();
+        o.set(((p - m).cast::<W>() / divisor).cast());
     }
 }
 
-/// `out[k] = w0 x0[k] + w1 x1[k] + w2 x2[k]` in `W`, rounded to `T`.
+/// `out[k] = w0 x0[k] + w1 x1[k] + w2 x2[k]` in `W`, rounded to `T`, for every `k` of `out`.
 #[inline(always)]
-fn weighted<T: Float, W: Float>(out: &mut [T], x0: &[T], x1: &[T], x2: &[T], w: [W; 3]) {
+fn weighted<T: Float, W: Float, O: Slot<T>>(
+    out: &mut [O],
+    x0: &[T],
+    x1: &[T],
+    x2: &[T],
+    w: [W; 3],
+) {
+    let len = out.len();
+    let (x0, x1, x2) = (&x0[..len], &x1[..len], &x2[..len]);
     for (((o, &a), &b), &c) in out.iter_mut().zip(x0).zip(x1).zip(x2) {
-        *o = (w[0] * a.cast() + w[1] * b.cast() + w[2] * c.cast()).cast();
+        o.set((w[0] * a.cast() + w[1] * b.cast() + w[2] * c.cast()).cast());
     }
 }
 
 /// Like [`weighted`] with one weight triple per element.
 #[inline(always)]
-fn weighted_each<T: Float, W: Float>(out: &mut [T], x0: &[T], x1: &[T], x2: &[T], w: &[[W; 3]]) {
+fn weighted_each<T: Float, W: Float, O: Slot<T>>(
+    out: &mut [O],
+    x0: &[T],
+    x1: &[T],
+    x2: &[T],
+    w: &[[W; 3]],
+) {
+    let len = out.len();
+    let (x0, x1, x2, w) = (&x0[..len], &x1[..len], &x2[..len], &w[..len]);
     for ((((o, &a), &b), &c), w) in out.iter_mut().zip(x0).zip(x1).zip(x2).zip(w) {
-        *o = (w[0] * a.cast() + w[1] * b.cast() + w[2] * c.cast()).cast();
+        o.set((w[0] * a.cast() + w[1] * b.cast() + w[2] * c.cast()).cast());
     }
 }
 
 /// An edge value from the three samples nearest the edge, in increasing index order.
 #[inline(always)]
-pub(crate) fn edge<T: Float, W: Float>(
-    out: &mut [T],
+pub(crate) fn edge<T: Float, W: Float, O: Slot<T>>(
+    out: &mut [O],
     x: [&[T]; 3],
     rule: &Edge<W>,
     at_start: bool,
@@ -69,10 +119,11 @@ pub(crate) fn edge<T: Float, W: Float>(
 }
 
 /// Elements `[start, start + out.len())` of the derivative along the last axis, all in one
-/// row of `n` samples.
+/// row of `n >= 2` samples: the interior `[max(j0, 1), min(j1, n - 1))` of the row's columns
+/// `[j0, j1)`, column 0 when `j0 == 0` and column `n - 1` when `j1 == n`, which is all of them.
 #[inline(always)]
-fn along_row<T: Float, W: Float>(
-    out: &mut [T],
+fn along_row<T: Float, W: Float, O: Slot<T>>(
+    out: &mut [O],
     f: &[T],
     start: usize,
     n: usize,
@@ -107,13 +158,18 @@ fn along_row<T: Float, W: Float>(
 
 /// One whole line of `n >= 2` contiguous elements (the last axis).
 #[inline(always)]
-pub(crate) fn line<T: Float, W: Float>(out: &mut [T], f: &[T], s: &AxisStencil<W>) {
+pub(crate) fn line<T: Float, W: Float, O: Slot<T>>(out: &mut [O], f: &[T], s: &AxisStencil<W>) {
     along_row(out, f, 0, f.len(), s);
 }
 
 /// Elements `[start, start + out.len())` of the derivative along an axis with blocks of
-/// `inner > 1` elements, all in one block.
-fn along_blocks<T: Float, W: Float>(out: &mut [T], f: &[T], start: usize, job: &AxisJob<W>) {
+/// `inner > 1` elements, all in one block: one stencil row, written over all of `out`.
+fn along_blocks<T: Float, W: Float, O: Slot<T>>(
+    out: &mut [O],
+    f: &[T],
+    start: usize,
+    job: &AxisJob<W>,
+) {
     let (n, d, len) = (job.n, job.inner, out.len());
     let i = (start / d) % n;
     // The same elements `k` blocks further along the axis (k may be negative).
@@ -135,9 +191,10 @@ fn along_blocks<T: Float, W: Float>(out: &mut [T], f: &[T], start: usize, job: &
     }
 }
 
-/// Elements `[start, start + out.len())` of one axis's derivative.
-pub(crate) fn apply_range<T: Float, W: Float>(
-    out: &mut [T],
+/// Elements `[start, start + out.len())` of one axis's derivative: pieces from `start` to the
+/// end of `out`, one after the other.
+pub(crate) fn apply_range<T: Float, W: Float, O: Slot<T>>(
+    out: &mut [O],
     f: &[T],
     start: usize,
     job: &AxisJob<W>,
@@ -159,11 +216,13 @@ pub(crate) fn apply_range<T: Float, W: Float>(
 }
 
 /// Computes every output from the C-contiguous `f`: `fill(k, out_range, start)` writes
-/// output `k`'s elements `[start, start + out_range.len())`. Runs in parallel for large arrays.
-pub(crate) fn for_each_range<T, F>(f_len: usize, outs: Vec<&mut [T]>, fill: F)
+/// output `k`'s elements `[start, start + out_range.len())`. Every output has `f_len` elements,
+/// so its chunks and the tasks correspond one to one, and `fill` is called once on each chunk
+/// of each output. Runs in parallel for large arrays.
+pub(crate) fn for_each_range<O, F>(f_len: usize, outs: Vec<&mut [O]>, fill: F)
 where
-    T: Float,
-    F: Fn(usize, &mut [T], usize) + Sync,
+    O: Send,
+    F: Fn(usize, &mut [O], usize) + Sync,
 {
     if f_len == 0 {
         return;
@@ -174,7 +233,7 @@ where
         TASK_ELEMENTS
     };
     let mut per_output: Vec<_> = outs.into_iter().map(|o| o.chunks_mut(task)).collect();
-    let tasks: Vec<Vec<&mut [T]>> = (0..f_len.div_ceil(task))
+    let tasks: Vec<Vec<&mut [O]>> = (0..f_len.div_ceil(task))
         .map(|_| {
             per_output
                 .iter_mut()
@@ -182,7 +241,7 @@ where
                 .collect()
         })
         .collect();
-    let run = |(t, chunks): (usize, Vec<&mut [T]>)| {
+    let run = |(t, chunks): (usize, Vec<&mut [O]>)| {
         for (k, chunk) in chunks.into_iter().enumerate() {
             fill(k, chunk, t * task);
         }

@@ -1,0 +1,156 @@
+//! Non-interlaced PNG, row by row (the `png` crate's row reader), with the transformations
+//! `image` decodes PNG with (palettes and low bit depths expanded to 8 bits), so that the rows are
+//! those of [`load`](crate::image::load).
+
+use std::io::{BufRead, Seek};
+
+use image::metadata::Orientation;
+use image::{ImageError, ImageFormat};
+use png::{BitDepth, ColorType, Decoder, Reader, Transformations};
+
+use super::{RowReader, RowStream};
+use crate::image::decode::{LoadError, LoadOptions};
+use crate::image::luma::{rec601_row, scale_u16, weighted, weighted_u8};
+
+/// A decoding failure as [`load`](crate::image::load) reports it.
+fn corrupt(e: png::DecodingError) -> LoadError {
+    let cause = match e {
+        png::DecodingError::IoError(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
+            return LoadError::Io(e)
+        }
+        png::DecodingError::IoError(_) => ImageError::IoError(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "unexpected end of file",
+        )),
+        other => ImageError::Decoding(image::error::DecodingError::new(
+            ImageFormat::Png.into(),
+            other,
+        )),
+    };
+    LoadError::Corrupt {
+        format: "PNG".into(),
+        cause,
+    }
+}
+
+/// Turns one decoded PNG row into a row of luma samples.
+type Convert<T> = Box<dyn FnMut(&[u8], &mut [T]) + Send>;
+
+/// Gray channel values: the first of every `channels` bytes.
+fn gray8(channels: usize) -> Convert<u8> {
+    Box::new(move |row, out| {
+        for (o, &v) in out.iter_mut().zip(row.iter().step_by(channels)) {
+            *o = v;
+        }
+    })
+}
+
+/// Gray 16-bit big-endian channel values: the first of every `channels`.
+fn gray16(channels: usize) -> Convert<u16> {
+    Box::new(move |row, out| {
+        for (o, b) in out.iter_mut().zip(row.chunks_exact(2 * channels)) {
+            *o = u16::from_be_bytes([b[0], b[1]]);
+        }
+    })
+}
+
+/// Rec. 601 luma of 8-bit colour pixels of `channels` channels.
+fn colour8(channels: usize) -> Convert<f32> {
+    let w = weighted_u8();
+    Box::new(move |row, out| rec601_row(row, channels, &w, out))
+}
+
+/// Rec. 601 luma of 16-bit big-endian colour pixels of `channels` channels.
+fn colour16(channels: usize) -> Convert<f32> {
+    let w = weighted(scale_u16);
+    let mut values = Vec::new();
+    Box::new(move |row, out| {
+        values.clear();
+        values.extend(
+            row.chunks_exact(2)
+                .map(|b| u16::from_be_bytes([b[0], b[1]])),
+        );
+        rec601_row(&values, channels, &w, out);
+    })
+}
+
+/// Opens a PNG for streaming: `None` if it is interlaced or must be turned upright.
+pub(super) fn open<R: BufRead + Seek + Send + 'static>(
+    r: R,
+    options: &LoadOptions,
+) -> Result<Option<RowStream>, LoadError> {
+    let mut decoder = Decoder::new(r);
+    decoder.set_ignore_text_chunk(true);
+    decoder.set_transformations(Transformations::EXPAND);
+    let reader = decoder.read_info().map_err(corrupt)?;
+    let info = reader.info();
+    if info.interlaced {
+        return Ok(None);
+    }
+    let upright = options.keep_orientation
+        || info
+            .exif_metadata
+            .as_deref()
+            .and_then(Orientation::from_exif_chunk)
+            .is_none_or(|o| o == Orientation::NoTransforms);
+    if !upright {
+        return Ok(None);
+    }
+    let size = (info.height as usize, info.width as usize);
+    Ok(Some(match reader.output_color_type() {
+        (ColorType::Grayscale, BitDepth::Eight) => RowStream::U8(rows(reader, size, gray8(1))),
+        (ColorType::GrayscaleAlpha, BitDepth::Eight) => RowStream::U8(rows(reader, size, gray8(2))),
+        (ColorType::Grayscale, BitDepth::Sixteen) => RowStream::U16(rows(reader, size, gray16(1))),
+        (ColorType::GrayscaleAlpha, BitDepth::Sixteen) => {
+            RowStream::U16(rows(reader, size, gray16(2)))
+        }
+        (ColorType::Rgb, BitDepth::Eight) => RowStream::F32(rows(reader, size, colour8(3))),
+        (ColorType::Rgba, BitDepth::Eight) => RowStream::F32(rows(reader, size, colour8(4))),
+        (ColorType::Rgb, BitDepth::Sixteen) => RowStream::F32(rows(reader, size, colour16(3))),
+        (ColorType::Rgba, BitDepth::Sixteen) => RowStream::F32(rows(reader, size, colour16(4))),
+        // What `image` does not decode either: the whole-image path says so.
+        _ => return Ok(None),
+    }))
+}
+
+/// The rows of `reader`, converted by `convert`.
+fn rows<R: BufRead + Seek + Send + 'static, T: 'static>(
+    reader: Reader<R>,
+    (rows, cols): (usize, usize),
+    convert: Convert<T>,
+) -> Box<dyn RowReader<T>> {
+    Box::new(PngRows {
+        reader,
+        rows,
+        cols,
+        convert,
+    })
+}
+
+/// A PNG's rows.
+struct PngRows<R: BufRead + Seek, T> {
+    reader: Reader<R>,
+    rows: usize,
+    cols: usize,
+    convert: Convert<T>,
+}
+
+impl<R: BufRead + Seek + Send, T> RowReader<T> for PngRows<R, T> {
+    fn size(&self) -> (usize, usize) {
+        (self.rows, self.cols)
+    }
+
+    fn read_rows(&mut self, out: &mut [T]) -> Result<(), LoadError> {
+        for o in out.chunks_exact_mut(self.cols) {
+            match self.reader.next_row().map_err(corrupt)? {
+                Some(row) => (self.convert)(row.data(), o),
+                None => {
+                    return Err(corrupt(png::DecodingError::IoError(
+                        std::io::ErrorKind::UnexpectedEof.into(),
+                    )))
+                }
+            }
+        }
+        Ok(())
+    }
+}
