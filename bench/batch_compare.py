@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Whole-process speed of `edgegrad batch` against Python + OpenCV with one worker process per
-core (batch_opencv.py), on N photos at WxH (half PNG, half JPEG, made by make_photos.py).
+core (batch_opencv.py), on N photos at WxH (half PNG, half JPEG, made by make_photos.py; or
+all of one format with --format).
 
 Usage, from the project's root, with the fixtures environment:
     cargo build --release
     ~/.cache/edgegrad-fixtures/bin/python bench/batch_compare.py [--runs 5] [--count 48]
-        [--size 1920x1080] [--threshold 0.1] [--images assets]
+        [--size 1920x1080] [--threshold 0.1] [--images assets] [--format both|png|jpg]
 
 Runs alternate (ours, peer, ours, peer, ...) on a fresh output folder each time; wall-clock
 medians are compared (ratio > 1: edgegrad is faster). Also prints edgegrad's per-stage totals
@@ -55,6 +56,7 @@ def main():
     ap.add_argument("--size", default="1920x1080")
     ap.add_argument("--threshold", type=float, default=0.1)
     ap.add_argument("--images", default=os.path.join(ROOT, "assets"))
+    ap.add_argument("--format", choices=["both", "png", "jpg"], default="both")
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "edgegrad"))
     args = ap.parse_args()
 
@@ -62,7 +64,8 @@ def main():
     try:
         photos = os.path.join(work, "in")
         subprocess.run([sys.executable, os.path.join(HERE, "make_photos.py"), args.images, photos,
-                        "--count", str(args.count), "--size", args.size], check=True)
+                        "--count", str(args.count), "--size", args.size, "--format", args.format],
+                       check=True)
         ours_out, peer_out = os.path.join(work, "ours"), os.path.join(work, "peer")
         thr = str(args.threshold)
         ours_cmd = [args.bin, "batch", photos, ours_out, "--threshold", thr, "--quiet", "--timings"]
@@ -92,7 +95,8 @@ def main():
         ours, peer = statistics.median(ours_t), statistics.median(peer_t)
         oc, pc = statistics.median(ours_cpu), statistics.median(peer_cpu)
         cores = os.cpu_count()
-        print(f"{args.count} photos at {args.size} (PNG and JPEG), threshold {args.threshold}, "
+        kind = {"both": "PNG and JPEG", "png": "PNG", "jpg": "JPEG"}[args.format]
+        print(f"{args.count} photos at {args.size} ({kind}), threshold {args.threshold}, "
               f"{cores} cores, median of {args.runs} alternating runs")
         print()
         print("| whole process | wall s | images/s | CPU s (user+sys, all workers) |")

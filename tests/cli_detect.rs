@@ -70,6 +70,37 @@ fn names_in(dir: &Path) -> Vec<String> {
     v
 }
 
+/// A colour JPEG's luma is its Y plane: the central derivatives are np.gradient of Y / 255, bit
+/// for bit (the fixture's Y is libjpeg's, which equals ours on this block-constant quality-100
+/// file).
+#[test]
+fn a_colour_jpeg_is_np_gradient_of_its_y_plane_bit_for_bit() {
+    let dir = TempDir::new().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    edgegrad()
+        .arg("detect")
+        .arg(fixture("ycbcr8.jpg"))
+        .arg("-o")
+        .arg(p("E.png"))
+        .args(["--threshold", "0.05"])
+        .arg("--save-dx")
+        .arg(p("DX.npy"))
+        .arg("--save-dy")
+        .arg(p("DY.npy"))
+        .assert()
+        .success();
+    for (ours, numpy) in [("DX", "dx"), ("DY", "dy")] {
+        let got = read_f32(&p(&format!("{ours}.npy")));
+        let want = read_f32(&fixture(&format!("ycbcr8.{numpy}.npy")));
+        assert_eq!(got.shape(), want.shape());
+        let first = got
+            .iter()
+            .zip(&want)
+            .position(|(a, b)| a.to_bits() != b.to_bits());
+        assert_eq!(first, None, "{ours}: the first differing value");
+    }
+}
+
 #[test]
 fn central_derivatives_equal_numpy_and_edges_are_above_the_threshold() {
     for name in ["gray8", "rgb8", "rgba8", "gray16"] {

@@ -2,6 +2,7 @@
 //! option checks, and what each edge rule finds on simple scenes.
 
 use edgegrad::detect::derivatives::Operator;
+use edgegrad::detect::edges::atan2::ATAN2_MAX_ERROR;
 use edgegrad::detect::edges::threshold::Threshold;
 use edgegrad::detect::rule::{HysteresisError, ThresholdError};
 use edgegrad::detect::{
@@ -188,7 +189,12 @@ fn full_maps_are_the_derivatives_and_their_magnitude_and_direction() {
         // correctly rounded here).
         let h = (f64::from(x).powi(2) + f64::from(y).powi(2)).sqrt() as f32;
         assert!(m.to_bits().abs_diff(h.to_bits()) <= 1, "{m} vs {h}");
-        assert_eq!(a, y.atan2(x));
+        // The direction is the fast atan2's: within its stated error of the exact angle.
+        let exact = f64::from(y).atan2(f64::from(x));
+        assert!(
+            (f64::from(a) - exact).abs() <= f64::from(ATAN2_MAX_ERROR),
+            "{a} vs {exact}"
+        );
     }
 }
 
@@ -393,4 +399,126 @@ fn strided_views_give_the_same_edges_as_contiguous_ones() {
     let a = run(&config, LumaView::U8(img.view()), Wanted::edges());
     let b = run(&config, LumaView::U8(t.t()), Wanted::edges());
     assert_eq!(a, b);
+}
+
+/// The map pictures drawn band by band from the image are those drawn from the full maps,
+/// pixel for pixel: every map picture, both depths, 8-bit, 16-bit and float images (with NaN
+/// and infinities), any thread count (so any band split).
+#[test]
+fn banded_pictures_are_the_pictures_of_the_full_maps() {
+    use edgegrad::detect::Picture;
+    use edgegrad::image::render::Depth;
+    let pictures = [
+        Picture::Magnitude,
+        Picture::Direction,
+        Picture::Dx,
+        Picture::Dy,
+    ];
+    for (rows, cols, seed) in [
+        (1, 1, 1),
+        (1, 7, 2),
+        (2, 2, 3),
+        (9, 4, 4),
+        (41, 37, 5),
+        (70, 3, 6),
+    ] {
+        let img = scene(rows, cols, seed);
+        let wide = img.mapv(|v| u16::from(v) * 257 + u16::from(v % 7));
+        let mut float = img.mapv(|v| f32::from(v) / 200.0 - 0.1);
+        if rows * cols > 100 {
+            float[[rows / 2, cols / 3]] = f32::NAN;
+            float[[rows / 3, cols / 2]] = f32::INFINITY;
+            float[[rows / 4, cols / 4]] = f32::NEG_INFINITY;
+        }
+        let zero = Array2::<u8>::zeros((rows, cols));
+        for (name, luma) in [
+            ("u8", LumaView::U8(img.view())),
+            ("u16", LumaView::U16(wide.view())),
+            ("f32", LumaView::F32(float.view())),
+            ("flat", LumaView::U8(zero.view())),
+        ] {
+            for (op, sigma) in [(Operator::Central, None), (Operator::Sobel, Some(1.4f32))] {
+                let pipeline = DetectConfig {
+                    operator: op,
+                    sigma,
+                    edge_order: EdgeOrder::Second,
+                    ..Default::default()
+                }
+                .build()
+                .unwrap();
+                for picture in pictures {
+                    for depth in [Depth::Eight, Depth::Sixteen] {
+                        if depth == Depth::Sixteen && picture != Picture::Magnitude {
+                            continue;
+                        }
+                        let maps = pipeline.run(luma, &picture.wanted(), &mut Timings::new());
+                        let want = picture.draw(&maps, None, depth).unwrap();
+                        for threads in [1, 3] {
+                            let got = rayon::ThreadPoolBuilder::new()
+                                .num_threads(threads)
+                                .build()
+                                .unwrap()
+                                .install(|| {
+                                    pipeline.draw(luma, picture, depth, &mut Timings::new())
+                                })
+                                .unwrap();
+                            assert_eq!(
+                                got, want,
+                                "{rows}x{cols} {name} {op:?} {picture} {depth:?} {threads} threads"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Streamed map pictures are the bytes of the whole ones (16-bit big-endian, as PNG stores
+/// them), over several chunks of rows; a failing sink stops the drawing with its error.
+#[test]
+fn streamed_pictures_are_the_whole_pictures_bytes() {
+    use edgegrad::detect::Picture;
+    use edgegrad::image::render::Depth;
+    let img = scene(601, 29, 9);
+    let luma = LumaView::U8(img.view());
+    let pipeline = DetectConfig::default().build().unwrap();
+    let t = &mut Timings::new();
+    for (picture, depth) in [
+        (Picture::Magnitude, Depth::Eight),
+        (Picture::Magnitude, Depth::Sixteen),
+        (Picture::Direction, Depth::Eight),
+        (Picture::Dy, Depth::Eight),
+    ] {
+        let whole = pipeline.draw(luma, picture, depth, t).unwrap();
+        let want: Vec<u8> = match &whole {
+            image::DynamicImage::ImageLuma16(p) => p.iter().flat_map(|v| v.to_be_bytes()).collect(),
+            other => other.as_bytes().to_vec(),
+        };
+        let (mut got, mut calls) = (Vec::new(), 0);
+        let mut sink = |rows: &[u8]| {
+            got.extend_from_slice(rows);
+            calls += 1;
+            Ok(())
+        };
+        pipeline
+            .draw_streamed(luma, picture, depth, t, &mut sink)
+            .unwrap()
+            .unwrap();
+        assert!(calls > 1, "{picture}: one chunk only");
+        assert!(
+            got == want,
+            "{picture} {depth:?}: the streamed bytes differ"
+        );
+    }
+    let mut failing = |_: &[u8]| Err(std::io::Error::other("disk full"));
+    let err = pipeline
+        .draw_streamed(luma, Picture::Magnitude, Depth::Eight, t, &mut failing)
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err.to_string(), "disk full");
+    let mut unused = |_: &[u8]| Ok(());
+    assert!(pipeline
+        .draw_streamed(luma, Picture::Edges, Depth::Eight, t, &mut unused)
+        .is_none());
 }

@@ -155,8 +155,9 @@ def read_image(
 
     Any image the command line reads (PNG, JPEG, TIFF, BMP, WebP, GIF, PNM, TGA, QOI, OpenEXR,
     HDR, one-channel float TIFF), recognised by its content. 8-bit gray gives ``uint8``, 16-bit
-    gray ``uint16``, colour Rec. 601 luma in ``float32`` (on values scaled to [0, 1]) and float
-    images ``float32``; alpha is ignored. ``detect(read_image(path), ...)`` gives exactly what
+    gray ``uint16``, a colour or gray JPEG its stored Y plane (``uint8``), other colour Rec. 601
+    luma in ``float32`` (on values scaled to [0, 1]) and float images ``float32``; alpha is
+    ignored. ``detect(read_image(path), ...)`` gives exactly what
     ``edgegrad detect path ...`` writes.
 
     Args:

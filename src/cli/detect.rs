@@ -18,12 +18,14 @@ use edgegrad::detect::pipeline::StreamError;
 use edgegrad::detect::{
     DetectConfig, Detection, EdgeOrder, EdgeRule, HysteresisLevels, Picture, Pipeline, Wanted,
 };
-use edgegrad::image::encode::{write_picture, write_raw, PictureFormat, RawFormat};
+use edgegrad::image::encode::{
+    encode_png_rows, write_picture, write_raw, PictureFormat, RawFormat,
+};
 use edgegrad::image::render::Depth;
 use edgegrad::image::stream::encode_rows::{write_rows, RowFormat};
 use edgegrad::image::stream::open_rows;
 use edgegrad::image::{load, DecodeLimits, LoadError, LoadOptions, Loaded};
-use edgegrad::io::atomic::same_file;
+use edgegrad::io::atomic::{same_file, write_atomically};
 use edgegrad::timings::Timings;
 use ndarray::{Array2, ArrayView2};
 
@@ -35,7 +37,7 @@ use super::UsageError;
 /// OpenEXR, HDR), recognised by content, and one-channel float TIFFs; a photo with an EXIF
 /// orientation is turned upright first (see --keep-orientation). The image becomes a grid of
 /// luma in [0, 1] (8-bit / 255, 16-bit / 65535, colour to Rec. 601 luma 0.299 R + 0.587 G +
-/// 0.114 B, alpha ignored); the operator estimates its derivatives dx (along x, axis 1) and dy
+/// 0.114 B, a colour JPEG's stored Y plane / 255, alpha ignored); the operator estimates its derivatives dx (along x, axis 1) and dy
 /// (along y, axis 0); an edge is a pixel whose gradient magnitude hypot(dx, dy) is above the
 /// threshold. A black-to-white step over one pixel has magnitude 0.5.
 ///
@@ -462,13 +464,49 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
     }
     let Loaded { luma, photo } =
         timings.time("decode_ms", || load_image(&args.input, &plan.load))?;
-    let mut detection = plan.pipeline.run(luma.view(), &plan.wanted, &mut timings);
+    // A map picture alone is drawn band by band, without the float maps; into a PNG, streamed
+    // to the file as it is drawn.
+    let alone = plan.saves.is_empty();
+    let colour = plan.pipeline.picture_colour(plan.kind, plan.depth);
+    if let (true, true, Some(colour)) = (alone, plan.out_format.is_png(), colour) {
+        let (rows, cols) = luma.dim();
+        write_atomically(&plan.out, |w| {
+            encode_png_rows(w, cols as u32, rows as u32, colour, |sink| {
+                let drawn = plan.pipeline.draw_streamed(
+                    luma.view(),
+                    plan.kind,
+                    plan.depth,
+                    &mut timings,
+                    sink,
+                );
+                drawn.unwrap_or_else(|| Err(std::io::Error::other("not a map picture")))
+            })
+        })
+        .with_context(|| plan.out.display().to_string())?;
+        if args.timings {
+            eprintln!("{}", super::timings_json(&timings));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let banded = match alone {
+        true => plan
+            .pipeline
+            .draw(luma.view(), plan.kind, plan.depth, &mut timings),
+        false => None,
+    };
+    let (picture, detection) = match banded {
+        Some(picture) => (picture, Detection::default()),
+        None => {
+            let mut detection = plan.pipeline.run(luma.view(), &plan.wanted, &mut timings);
+            let picture = timings.time("render_ms", || {
+                plan.kind
+                    .draw_taking(&mut detection, photo.as_ref(), plan.depth)
+            })?;
+            (picture, detection)
+        }
+    };
     drop(luma);
 
-    let picture = timings.time("render_ms", || {
-        plan.kind
-            .draw_taking(&mut detection, photo.as_ref(), plan.depth)
-    })?;
     timings.time("encode_ms", || -> Result<()> {
         write_picture(&plan.out, &picture, plan.out_format)
             .with_context(|| plan.out.display().to_string())?;

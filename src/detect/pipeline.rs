@@ -24,6 +24,7 @@
 mod decide;
 mod fused;
 mod maps;
+mod pictures;
 mod streamed;
 
 use ndarray::Array2;
@@ -34,6 +35,8 @@ use super::derivatives::Derivatives;
 use super::edges::auto::AutoRule;
 use super::edges::steady::SteadyLevels;
 use super::edges::threshold::Exact;
+use super::picture::Picture;
+use crate::image::render::Depth;
 use crate::image::LumaView;
 use crate::timings::Timings;
 
@@ -250,6 +253,93 @@ impl Pipeline {
                 ..Detection::default()
             }
         }
+    }
+
+    /// The map picture `picture` (magnitude, direction, dx or dy; `depth` is the magnitude
+    /// picture's) drawn straight from the image band by band, without making the float maps:
+    /// the same pixels as [`Picture::draw`] gives from [`Pipeline::run`]'s maps, in two passes
+    /// over the image (the picture's scale, then its rows). `None` for the pictures that are
+    /// not maps (edges, overlay, original).
+    ///
+    /// ```
+    /// use edgegrad::detect::{DetectConfig, Picture};
+    /// use edgegrad::image::render::Depth;
+    /// use edgegrad::{LumaView, Timings};
+    /// let img = ndarray::Array2::from_shape_fn((5, 8), |(_, x)| if x < 4 { 0u8 } else { 255 });
+    /// let luma = LumaView::U8(img.view());
+    /// let pipeline = DetectConfig::default().build().unwrap();
+    /// let t = &mut Timings::new();
+    /// let banded = pipeline.draw(luma, Picture::Direction, Depth::Eight, t).unwrap();
+    /// let maps = pipeline.run(luma, &Picture::Direction.wanted(), t);
+    /// assert_eq!(banded, Picture::Direction.draw(&maps, None, Depth::Eight)?);
+    /// assert!(pipeline.draw(luma, Picture::Edges, Depth::Eight, t).is_none());
+    /// # Ok::<(), edgegrad::detect::picture::MissingResult>(())
+    /// ```
+    pub fn draw(
+        &self,
+        luma: LumaView<'_>,
+        picture: Picture,
+        depth: Depth,
+        timings: &mut Timings,
+    ) -> Option<image::DynamicImage> {
+        pictures::draw(self, luma, picture, depth, timings)
+    }
+
+    /// [`Pipeline::draw`], streamed: the picture's rows of pixels go to `sink` in order, as
+    /// the bytes a PNG stores (8-bit samples; 16-bit ones big-endian), a chunk of rows at a
+    /// time. Each chunk is drawn in parallel while `sink` takes the one before, so that a
+    /// serial encoder runs alongside the drawing, and the whole picture is never held. The
+    /// pixels are those of [`Pipeline::draw`] ([`Pipeline::picture_colour`] says their
+    /// type). The streamed drawing is timed as `encode_ms`. `None` for the pictures that are
+    /// not maps; otherwise the first error of `sink`, which stops the drawing.
+    ///
+    /// ```
+    /// use edgegrad::detect::{DetectConfig, Picture};
+    /// use edgegrad::image::render::Depth;
+    /// use edgegrad::{LumaView, Timings};
+    /// let img = ndarray::Array2::from_shape_fn((5, 8), |(y, x)| (x * 30 + y) as u8);
+    /// let luma = LumaView::U8(img.view());
+    /// let pipeline = DetectConfig::default().build().unwrap();
+    /// let t = &mut Timings::new();
+    /// let mut bytes = Vec::new();
+    /// let mut sink = |rows: &[u8]| {
+    ///     bytes.extend_from_slice(rows);
+    ///     Ok(())
+    /// };
+    /// pipeline.draw_streamed(luma, Picture::Dx, Depth::Eight, t, &mut sink).unwrap()?;
+    /// let whole = pipeline.draw(luma, Picture::Dx, Depth::Eight, t).unwrap();
+    /// assert_eq!(bytes, whole.as_bytes());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn draw_streamed(
+        &self,
+        luma: LumaView<'_>,
+        picture: Picture,
+        depth: Depth,
+        timings: &mut Timings,
+        sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+    ) -> Option<std::io::Result<()>> {
+        pictures::draw_streamed(self, luma, picture, depth, timings, sink)
+    }
+
+    /// The colour type of the map picture `picture` that [`Pipeline::draw`] and
+    /// [`Pipeline::draw_streamed`] draw (8- or 16-bit gray, or RGB); `None` for the others.
+    ///
+    /// ```
+    /// use edgegrad::detect::{DetectConfig, Picture};
+    /// use edgegrad::image::render::Depth;
+    /// use image::ExtendedColorType;
+    /// let p = DetectConfig::default().build().unwrap();
+    /// assert_eq!(p.picture_colour(Picture::Magnitude, Depth::Sixteen), Some(ExtendedColorType::L16));
+    /// assert_eq!(p.picture_colour(Picture::Direction, Depth::Eight), Some(ExtendedColorType::Rgb8));
+    /// assert_eq!(p.picture_colour(Picture::Overlay, Depth::Eight), None);
+    /// ```
+    pub fn picture_colour(
+        &self,
+        picture: Picture,
+        depth: Depth,
+    ) -> Option<image::ExtendedColorType> {
+        pictures::colour(picture, depth)
     }
 
     /// The derivative operator with its smoothing.

@@ -13,6 +13,7 @@
 
 use std::ops::Range;
 
+use rayon::iter::Either;
 use rayon::prelude::*;
 
 /// The split of `rows` rows of a `cols`-wide image, from row `first` on (the whole image, or a
@@ -121,7 +122,8 @@ impl Bands {
 }
 
 /// Row-major outputs of an image's size, split into the parts of each band and of each row:
-/// `&mut [T]`, a pair of outputs (written together), or `()` for none.
+/// `&mut [T]`, a pair of outputs (written together), an output that may be absent
+/// (`Option`: `None` in every part), or `()` for none.
 pub(crate) trait BandOutput: Sized + Send {
     /// The parts of `bands`' bands, in order (`self` holds `rows * cols` values).
     fn into_bands(self, bands: &Bands) -> impl IndexedParallelIterator<Item = Self>;
@@ -154,6 +156,23 @@ impl<A: BandOutput, B: BandOutput> BandOutput for (A, B) {
     #[inline(always)]
     fn into_rows(self, cols: usize) -> impl Iterator<Item = Self> {
         self.0.into_rows(cols).zip(self.1.into_rows(cols))
+    }
+}
+
+impl<A: BandOutput> BandOutput for Option<A> {
+    fn into_bands(self, bands: &Bands) -> impl IndexedParallelIterator<Item = Self> {
+        match self {
+            Some(a) => Either::Left(a.into_bands(bands).map(Some)),
+            None => Either::Right((0..bands.count()).into_par_iter().map(|_| None)),
+        }
+    }
+
+    #[inline(always)]
+    fn into_rows(self, cols: usize) -> impl Iterator<Item = Self> {
+        match self {
+            Some(a) => Either::Left(a.into_rows(cols).map(Some)),
+            None => Either::Right(std::iter::repeat_with(|| None)),
+        }
     }
 }
 
@@ -208,6 +227,30 @@ mod tests {
             xs,
             (0..rows * cols)
                 .map(|i| (i % cols) as u8)
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn absent_outputs_are_none_in_every_part() {
+        let (rows, cols) = (7, 2);
+        let b = Bands::with_band_rows(rows, cols, 3);
+        let mut present = vec![0u8; rows * cols];
+        b.for_each(
+            (Some(&mut present[..]), None::<&mut [u8]>),
+            || (),
+            |_, range, (some, none)| {
+                assert!(none.is_none());
+                for (y, (row, absent)) in range.zip((some, none).into_rows(cols)) {
+                    assert!(absent.is_none());
+                    row.expect("present").fill(y as u8);
+                }
+            },
+        );
+        assert_eq!(
+            present,
+            (0..rows * cols)
+                .map(|i| (i / cols) as u8)
                 .collect::<Vec<_>>()
         );
     }

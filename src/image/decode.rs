@@ -19,11 +19,17 @@
 //! unless [`LoadOptions::keep_orientation`] asks for the stored pixel order. An orientation that
 //! cannot be read counts as none.
 //!
+//! YCbCr and grayscale JPEGs are the exception to the colour rule: their luma is the Y plane
+//! the file stores, 8-bit, decoded without the chroma work (`decode/jpeg.rs`). Their photo,
+//! when asked for, still comes from `image`'s RGB decode.
+//!
 //! Oversize images are refused from the header, before any pixel buffer is allocated
 //! ([`DecodeLimits`]).
 
+mod jpeg;
+
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io::{self, BufReader, Read};
 use std::path::Path;
 
 use image::metadata::Orientation;
@@ -143,6 +149,46 @@ pub struct Loaded {
     pub photo: Option<RgbImage>,
 }
 
+/// Buffers that [`load_reusing`] keeps from one image to the next: the bytes of a JPEG file and
+/// the plane its luma is decoded into. A front-end loading many images (`batch`) keeps one per
+/// worker and gives each luma back with [`LoadBuffers::recycle`] when done with it.
+///
+/// ```
+/// use edgegrad::image::{load_reusing, LoadBuffers, LoadOptions};
+/// # let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("a.jpg");
+/// image::RgbImage::from_pixel(16, 8, image::Rgb([200, 100, 50])).save(&path)?;
+/// let mut buffers = LoadBuffers::default();
+/// for _ in 0..2 {
+///     let loaded = load_reusing(&path, &LoadOptions::default(), &mut buffers)?;
+///     assert_eq!(loaded.luma.dim(), (8, 16));
+///     buffers.recycle(loaded.luma);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct LoadBuffers {
+    /// The bytes of the last JPEG file read.
+    file: Vec<u8>,
+    /// A plane for the next 8-bit luma.
+    plane: Vec<u8>,
+}
+
+impl LoadBuffers {
+    /// Keeps the allocation of `luma` for the next image, if it is an 8-bit plane (the kind a
+    /// JPEG's luma is decoded into) larger than the one kept.
+    pub fn recycle(&mut self, luma: Luma) {
+        if let Luma::U8(grid) = luma {
+            if grid.is_standard_layout() {
+                let (plane, offset) = grid.into_raw_vec_and_offset();
+                if offset.unwrap_or(0) == 0 && plane.capacity() > self.plane.capacity() {
+                    self.plane = plane;
+                }
+            }
+        }
+    }
+}
+
 /// Loads the image file at `path` into its [`Luma`] (see the module documentation for the
 /// rules), upright unless `options.keep_orientation`, and its photo when `options.photo`.
 /// Refuses it from its header if it has more than `options.limits.max_pixels` pixels. The
@@ -160,6 +206,22 @@ pub struct Loaded {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    load_reusing(path, options, &mut LoadBuffers::default())
+}
+
+/// [`load`], reusing `buffers`' allocations (see [`LoadBuffers`]).
+pub fn load_reusing(
+    path: &Path,
+    options: &LoadOptions,
+    buffers: &mut LoadBuffers,
+) -> Result<Loaded, LoadError> {
+    if let Some(luma) = jpeg_luma(path, options, buffers)? {
+        let photo = match options.photo {
+            true => Some(decode(path, options)?.to_rgb8()),
+            false => None,
+        };
+        return Ok(Loaded { luma, photo });
+    }
     match decode(path, options) {
         Ok(img) => {
             let photo = options.photo.then(|| img.to_rgb8());
@@ -178,6 +240,30 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
         }
         Err(err) => Err(err),
     }
+}
+
+/// The Y plane of the file at `path` if it is a YCbCr or grayscale JPEG ([`jpeg::luma`]);
+/// `None` for every other file, and for files that cannot be read (the general path then says
+/// why).
+fn jpeg_luma(
+    path: &Path,
+    options: &LoadOptions,
+    buffers: &mut LoadBuffers,
+) -> Result<Option<Luma>, LoadError> {
+    let Ok(mut file) = File::open(path) else {
+        return Ok(None);
+    };
+    let bytes = &mut buffers.file;
+    bytes.clear();
+    let mut start = [0u8; 3];
+    if file.read_exact(&mut start).is_err() || !jpeg::is_jpeg(&start) {
+        return Ok(None);
+    }
+    bytes.extend_from_slice(&start);
+    if file.read_to_end(bytes).is_err() {
+        return Ok(None);
+    }
+    jpeg::luma(bytes, options, std::mem::take(&mut buffers.plane))
 }
 
 /// Decodes the image file at `path` with `image`, upright unless `options.keep_orientation`.

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::codecs::pnm::{PnmEncoder, PnmSubtype, SampleEncoding};
-use image::{DynamicImage, ImageError, ImageFormat};
+use image::{DynamicImage, ExtendedColorType, ImageError, ImageFormat};
 use ndarray::ArrayView2;
 
 use crate::image::render::{Depth, GrayPicture};
@@ -134,6 +134,21 @@ impl PictureFormat {
     }
 }
 
+impl PictureFormat {
+    /// Whether pictures in this format are PNG files.
+    ///
+    /// ```
+    /// use edgegrad::image::encode::PictureFormat;
+    /// use std::path::Path;
+    /// assert!(PictureFormat::from_path(Path::new("e.png"), Default::default())?.is_png());
+    /// assert!(!PictureFormat::from_path(Path::new("e.tif"), Default::default())?.is_png());
+    /// # Ok::<(), edgegrad::image::encode::OutputError>(())
+    /// ```
+    pub fn is_png(&self) -> bool {
+        self.0 == ImageFormat::Png
+    }
+}
+
 impl From<GrayPicture> for DynamicImage {
     fn from(p: GrayPicture) -> Self {
         match p {
@@ -151,17 +166,105 @@ const PNG_COMPRESSION: CompressionType = CompressionType::Fast;
 /// was as quick or quicker at 4096x4096 but made files 10 % larger).
 const PNG_FILTER: FilterType = FilterType::Up;
 
+/// The size of the IDAT chunks [`encode_png`] streams.
+const PNG_CHUNK: usize = 1 << 20;
+
 /// Encodes `img` as PNG into `w` with the fast settings used for every PNG written.
 ///
+/// 8-bit gray, 16-bit gray, RGB and RGBA pictures (every picture this program draws) are
+/// streamed: the compressed rows go to `w` in IDAT chunks of 1 MiB as they are made, without
+/// holding the whole compressed image (at 4096² a growing buffer of tens of MB, copied as it
+/// grows). Other colour types go through `image`'s encoder with the same settings.
+///
 /// ```
-/// let img = image::DynamicImage::ImageLuma8(image::GrayImage::new(4, 4));
+/// let img = image::DynamicImage::ImageLuma16(image::ImageBuffer::from_raw(2, 1, vec![1, 65535]).unwrap());
 /// let mut bytes = Vec::new();
 /// edgegrad::image::encode::encode_png(&img, &mut bytes)?;
 /// assert_eq!(&bytes[1..4], b"PNG");
+/// assert_eq!(image::load_from_memory(&bytes)?, img);
 /// # Ok::<(), image::ImageError>(())
 /// ```
 pub fn encode_png(img: &DynamicImage, w: &mut dyn Write) -> Result<(), ImageError> {
-    img.write_with_encoder(PngEncoder::new_with_quality(w, PNG_COMPRESSION, PNG_FILTER))
+    let colour = match img {
+        DynamicImage::ImageLuma8(_) => ExtendedColorType::L8,
+        DynamicImage::ImageLuma16(_) => ExtendedColorType::L16,
+        DynamicImage::ImageRgb8(_) => ExtendedColorType::Rgb8,
+        DynamicImage::ImageRgba8(_) => ExtendedColorType::Rgba8,
+        _ => {
+            return img.write_with_encoder(PngEncoder::new_with_quality(
+                w,
+                PNG_COMPRESSION,
+                PNG_FILTER,
+            ))
+        }
+    };
+    let bytes: std::borrow::Cow<'_, [u8]> = match img {
+        DynamicImage::ImageLuma16(i) => i
+            .as_raw()
+            .iter()
+            .flat_map(|v| v.to_be_bytes())
+            .collect::<Vec<u8>>()
+            .into(),
+        other => other.as_bytes().into(),
+    };
+    encode_png_rows(w, img.width(), img.height(), colour, |sink| sink(&bytes))
+        .map_err(ImageError::IoError)
+}
+
+/// Encodes rows of pixels as a PNG into `w`, with [`encode_png`]'s settings: `rows` is called
+/// with a sink that takes the rows' bytes in order (any split), as a PNG stores them (8-bit
+/// samples; 16-bit ones big-endian), `width x height` pixels of `colour` in all (8-bit or
+/// 16-bit gray, RGB or RGBA). An error if `rows` gives more or fewer bytes.
+///
+/// ```
+/// use image::ExtendedColorType;
+/// let mut bytes = Vec::new();
+/// edgegrad::image::encode::encode_png_rows(&mut bytes, 2, 2, ExtendedColorType::L8, |sink| {
+///     sink(&[0, 255])?;
+///     sink(&[255, 0])
+/// })?;
+/// let img = image::load_from_memory(&bytes).unwrap();
+/// assert_eq!(img.as_bytes(), &[0, 255, 255, 0]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn encode_png_rows(
+    w: &mut dyn Write,
+    width: u32,
+    height: u32,
+    colour: ExtendedColorType,
+    rows: impl FnOnce(&mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()>,
+) -> io::Result<()> {
+    let (colour, depth) = match colour {
+        ExtendedColorType::L8 => (png::ColorType::Grayscale, png::BitDepth::Eight),
+        ExtendedColorType::L16 => (png::ColorType::Grayscale, png::BitDepth::Sixteen),
+        ExtendedColorType::Rgb8 => (png::ColorType::Rgb, png::BitDepth::Eight),
+        ExtendedColorType::Rgba8 => (png::ColorType::Rgba, png::BitDepth::Eight),
+        other => {
+            return Err(io::Error::other(format!(
+                "cannot stream {other:?} pixels as PNG"
+            )))
+        }
+    };
+    let mut encoder = png::Encoder::new(w, width, height);
+    encoder.set_color(colour);
+    encoder.set_depth(depth);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::Up);
+    let mut writer = encoder.write_header().map_err(png_error)?;
+    let mut stream = writer
+        .stream_writer_with_size(PNG_CHUNK)
+        .map_err(png_error)?;
+    rows(&mut |bytes| stream.write_all(bytes))?;
+    stream.finish().map_err(png_error)?;
+    writer.finish().map_err(png_error)
+}
+
+/// A PNG encoder's error as an I/O error.
+fn png_error(e: png::EncodingError) -> io::Error {
+    match e {
+        png::EncodingError::IoError(e) => e,
+        other => io::Error::other(other),
+    }
 }
 
 /// Writes `img` to `path` atomically in `format`.

@@ -16,5 +16,5 @@ pub mod render;
 pub(crate) mod row_cache;
 pub mod stream;
 
-pub use decode::{load, DecodeLimits, LoadError, LoadOptions, Loaded};
+pub use decode::{load, load_reusing, DecodeLimits, LoadBuffers, LoadError, LoadOptions, Loaded};
 pub use luma::{luma_of, Luma, LumaView};

@@ -5,10 +5,13 @@
 //! `image` buffer of the same size; writing files is [`crate::image::encode`]'s job. Non-finite values
 //! never panic: NaN draws as zero, infinities as the extreme colour of their sign.
 
-use colorous::Gradient;
+pub(crate) mod rows;
+
 use image::{GrayImage, ImageBuffer, Luma, RgbImage};
-use ndarray::{Array2, ArrayView2, Zip};
+use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
+
+use rows::{round_up, Diverging, Wheel};
 
 /// The bit depth of a gray picture.
 ///
@@ -102,61 +105,46 @@ pub fn edges(mask: Array2<u8>) -> GrayImage {
     GrayImage::from_raw(cols as u32, rows as u32, raw).expect("buffer matches dimensions")
 }
 
-/// The largest finite absolute value of `a`, or `None` if it is not above zero.
-fn finite_abs_max(a: ArrayView2<'_, f32>) -> Option<f32> {
-    let fold = |m: f32, &v: &f32| {
-        let v = v.abs();
-        if v.is_finite() && v > m {
-            v
-        } else {
-            m
-        }
-    };
+/// The largest finite absolute value of `a`, or 1 if it is not above zero ([`rows::scale`]).
+fn picture_scale(a: ArrayView2<'_, f32>) -> f32 {
     let max = match a.as_slice() {
         Some(s) => s
             .par_chunks(1 << 16)
-            .map(|c| c.iter().fold(0.0, fold))
+            .map(|c| rows::finite_abs_max(0.0, c))
             .reduce(|| 0.0, f32::max),
-        None => a.iter().fold(0.0, fold),
+        None => a
+            .outer_iter()
+            .fold(0.0, |m, row| rows::finite_abs_max(m, &row.to_vec())),
     };
-    (max > 0.0).then_some(max)
+    rows::scale(max)
 }
 
-/// `x >= 0` rounded to the nearest integer, halves up (then saturated by the `as` cast):
-/// `f32::round` is a library call on baseline x86-64, this is two instructions.
-fn round_up(x: f32) -> f32 {
-    x + 0.5
-}
-
-/// `v / max` clamped to [0, 1]; NaN gives 0.
-fn unit(v: f32, max: f32) -> f32 {
-    let u = (v / max).clamp(0.0, 1.0);
-    if u.is_nan() {
-        0.0
-    } else {
-        u
-    }
-}
-
-/// Applies `f` to every element of `a` in parallel, giving a row-major `Vec` of `channels`
-/// values per element.
-fn map_pixels<T, const C: usize>(a: ArrayView2<'_, T>, f: impl Fn(&T) -> [u8; C] + Sync) -> Vec<u8>
-where
-    T: Sync,
-{
-    let (rows, cols) = a.dim();
-    let mut out = vec![0u8; rows * cols * C];
+/// Calls `f(out_row, rows)` for every row of the `(rows, cols)` arrays `a` in parallel, with
+/// `out_row` the row's `cols` pixels of `out` and `rows` its rows of `a` as slices (copied
+/// when not contiguous).
+fn draw_rows<P: Send, const N: usize>(
+    out: &mut [P],
+    a: [ArrayView2<'_, f32>; N],
+    f: impl Fn(&mut [P], [&[f32]; N]) + Sync,
+) {
+    let cols = a.first().map_or(0, |a| a.ncols());
     if cols == 0 {
-        return out;
+        return;
     }
-    out.par_chunks_mut(cols * C)
-        .zip(a.outer_iter().into_par_iter())
-        .for_each(|(dst, row)| {
-            for (d, v) in dst.chunks_exact_mut(C).zip(row.iter()) {
-                d.copy_from_slice(&f(v));
+    out.par_chunks_mut(cols).enumerate().for_each(|(y, dst)| {
+        let owned = a.map(|a| {
+            let row = a.row(y);
+            match row.as_slice() {
+                Some(_) => None,
+                None => Some(row.to_vec()),
             }
         });
-    out
+        let slices: [&[f32]; N] = std::array::from_fn(|k| match &owned[k] {
+            Some(v) => v.as_slice(),
+            None => a[k].row(y).to_slice().unwrap_or(&[]),
+        });
+        f(dst, slices);
+    });
 }
 
 /// The gradient magnitude as gray, normalised so that the largest finite value is white and
@@ -170,17 +158,16 @@ where
 /// ```
 pub fn magnitude(m: ArrayView2<'_, f32>, depth: Depth) -> GrayPicture {
     let (rows, cols) = m.dim();
-    let max = finite_abs_max(m).unwrap_or(1.0);
+    let max = picture_scale(m);
     match depth {
         Depth::Eight => {
-            let raw = map_pixels(m, |&v| [round_up(unit(v, max) * 255.0) as u8]);
+            let mut raw = vec![0u8; rows * cols];
+            draw_rows(&mut raw, [m], |out, [m]| rows::gray8(out, m, max));
             GrayPicture::Eight(GrayImage::from_raw(cols as u32, rows as u32, raw).expect("size"))
         }
         Depth::Sixteen => {
             let mut raw = vec![0u16; rows * cols];
-            Zip::from(ndarray::ArrayViewMut2::from_shape((rows, cols), &mut raw).expect("size"))
-                .and(m)
-                .par_for_each(|d, &v| *d = round_up(unit(v, max) * 65535.0) as u16);
+            draw_rows(&mut raw, [m], |out, [m]| rows::gray16(out, m, max));
             GrayPicture::Sixteen(
                 ImageBuffer::from_raw(cols as u32, rows as u32, raw).expect("size"),
             )
@@ -188,14 +175,9 @@ pub fn magnitude(m: ArrayView2<'_, f32>, depth: Depth) -> GrayPicture {
     }
 }
 
-/// A table of `n` colours sampled evenly from `gradient` over [0, 1].
-fn table(gradient: Gradient, n: usize) -> Vec<[u8; 3]> {
-    (0..n)
-        .map(|i| {
-            let c = gradient.eval_continuous(i as f64 / (n - 1) as f64);
-            [c.r, c.g, c.b]
-        })
-        .collect()
+/// Pixels of three channels as an RGB picture of `cols x rows`.
+pub(crate) fn rgb_picture(cols: usize, rows: usize, pixels: Vec<[u8; 3]>) -> RgbImage {
+    RgbImage::from_raw(cols as u32, rows as u32, pixels.into_flattened()).expect("size")
 }
 
 /// The gradient direction as hue (colorous' cyclic Sinebow map, angle -pi..pi once round the
@@ -216,27 +198,14 @@ pub fn direction(dir: ArrayView2<'_, f32>, mag: ArrayView2<'_, f32>) -> RgbImage
         mag.dim(),
         "direction and magnitude have the same size"
     );
-    const HUES: usize = 1024;
-    let wheel = table(colorous::SINEBOW, HUES);
-    let max = finite_abs_max(mag).unwrap_or(1.0);
+    let wheel = Wheel::new();
+    let max = picture_scale(mag);
     let (rows, cols) = dir.dim();
-    let mut raw = vec![0u8; rows * cols * 3];
-    if cols > 0 {
-        raw.par_chunks_mut(cols * 3)
-            .zip(dir.outer_iter().into_par_iter())
-            .zip(mag.outer_iter().into_par_iter())
-            .for_each(|((dst, d_row), m_row)| {
-                for ((px, &d), &m) in dst.chunks_exact_mut(3).zip(d_row).zip(m_row) {
-                    if !d.is_nan() {
-                        let turn = (d / std::f32::consts::TAU + 0.5).clamp(0.0, 1.0);
-                        let hue = wheel[round_up(turn * (HUES - 1) as f32) as usize];
-                        let b = unit(m, max);
-                        px.copy_from_slice(&hue.map(|c| round_up(f32::from(c) * b) as u8));
-                    }
-                }
-            });
-    }
-    RgbImage::from_raw(cols as u32, rows as u32, raw).expect("size")
+    let mut pixels = vec![[0u8; 3]; rows * cols];
+    draw_rows(&mut pixels, [dir, mag], |out, [d, m]| {
+        wheel.row(out, d, m, max, &mut Vec::with_capacity(cols))
+    });
+    rgb_picture(cols, rows, pixels)
 }
 
 /// A signed derivative (dx or dy) on colorous' red-blue diverging map centred on zero: zero is
@@ -251,19 +220,12 @@ pub fn direction(dir: ArrayView2<'_, f32>, mag: ArrayView2<'_, f32>) -> RgbImage
 /// assert!(zero.iter().all(|&c| c > 230));         // near white for 0
 /// ```
 pub fn signed(d: ArrayView2<'_, f32>) -> RgbImage {
-    const LEVELS: usize = 511;
-    let map = table(colorous::RED_BLUE, LEVELS);
-    let max = finite_abs_max(d).unwrap_or(1.0);
+    let map = Diverging::new();
+    let max = picture_scale(d);
     let (rows, cols) = d.dim();
-    let raw = map_pixels(d, |&v| {
-        let t = if v.is_nan() {
-            0.5
-        } else {
-            0.5 - 0.5 * (v / max).clamp(-1.0, 1.0)
-        };
-        map[round_up(t * (LEVELS - 1) as f32) as usize]
-    });
-    RgbImage::from_raw(cols as u32, rows as u32, raw).expect("size")
+    let mut pixels = vec![[0u8; 3]; rows * cols];
+    draw_rows(&mut pixels, [d], |out, [d]| map.row(out, d, max));
+    rgb_picture(cols, rows, pixels)
 }
 
 /// Edges in [`OVERLAY_EDGE_COLOUR`] over the photo dimmed to [`OVERLAY_DIMMING`] of its

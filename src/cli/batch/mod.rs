@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
@@ -14,7 +15,7 @@ use edgegrad::batch::shard::{ShardError, ShardSpec};
 use edgegrad::detect::{EdgeRule, Picture, Pipeline};
 use edgegrad::image::encode::encode_png;
 use edgegrad::image::render::Depth;
-use edgegrad::image::{load, LoadOptions, Loaded};
+use edgegrad::image::{load_reusing, LoadBuffers, LoadOptions, Loaded};
 use edgegrad::io::atomic::write_atomically;
 use edgegrad::timings::Timings;
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
@@ -208,6 +209,8 @@ struct FileWork {
     load: LoadOptions,
     picture: Picture,
     depth: Depth,
+    /// Decoding buffers between files: each worker takes one and gives it back.
+    buffers: Mutex<Vec<LoadBuffers>>,
 }
 
 impl FileWork {
@@ -221,6 +224,7 @@ impl FileWork {
             load: options.load_options(picture.needs_photo()),
             picture,
             depth,
+            buffers: Mutex::new(Vec::new()),
         })
     }
 
@@ -228,21 +232,40 @@ impl FileWork {
     /// error names the cause; the caller knows the file.
     fn process(&self, input: &Path, output: &Path) -> Result<Processed> {
         let mut timings = Timings::new();
+        let pool = || self.buffers.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut buffers = pool().pop().unwrap_or_default();
         let Loaded { luma, photo } = timings
-            .time("decode_ms", || load(input, &self.load))
+            .time("decode_ms", || {
+                load_reusing(input, &self.load, &mut buffers)
+            })
             .map_err(|e| anyhow!(load_error_message(&e)))?;
         let (height, width) = luma.dim();
-        let wanted = self.picture.wanted();
-        let mut detection = self.pipeline.run(luma.view(), &wanted, &mut timings);
-        drop(luma);
-        let edge_fraction = detection.edges.as_ref().map(|e| {
-            let edges = e.iter().filter(|&&v| v != 0).count();
-            edges as f64 / e.len().max(1) as f64
-        });
-        let picture = timings.time("render_ms", || {
-            self.picture
-                .draw_taking(&mut detection, photo.as_ref(), self.depth)
-        })?;
+        // A map picture is drawn band by band, without the float maps.
+        let banded = self
+            .pipeline
+            .draw(luma.view(), self.picture, self.depth, &mut timings);
+        let (picture, edge_fraction, threshold) = match banded {
+            Some(picture) => (picture, None, None),
+            None => {
+                let wanted = self.picture.wanted();
+                let mut detection = self.pipeline.run(luma.view(), &wanted, &mut timings);
+                let edge_fraction = detection.edges.as_ref().map(|e| {
+                    let edges = e.iter().filter(|&&v| v != 0).count();
+                    edges as f64 / e.len().max(1) as f64
+                });
+                let threshold = detection
+                    .threshold
+                    .is_finite()
+                    .then_some(f64::from(detection.threshold));
+                let picture = timings.time("render_ms", || {
+                    self.picture
+                        .draw_taking(&mut detection, photo.as_ref(), self.depth)
+                })?;
+                (picture, edge_fraction, threshold)
+            }
+        };
+        buffers.recycle(luma);
+        pool().push(buffers);
         timings
             .time("encode_ms", || {
                 write_atomically(output, |w| {
@@ -254,10 +277,7 @@ impl FileWork {
             width,
             height,
             edge_fraction,
-            threshold: detection
-                .threshold
-                .is_finite()
-                .then_some(f64::from(detection.threshold)),
+            threshold,
             stages: timings.stages().to_vec(),
         })
     }

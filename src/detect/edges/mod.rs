@@ -5,6 +5,7 @@
 //! maps, through one dispatch on the edge rule), so both paths give the same edges bit for bit;
 //! [`magnitude`] also has the whole-map magnitude and direction.
 
+pub mod atan2;
 pub mod auto;
 pub mod hysteresis;
 pub mod magnitude;

@@ -1,17 +1,30 @@
-//! The full-map path: dx, dy (and magnitude, direction) as whole arrays, edges computed from them.
+//! The full-map path: the maps a front-end asked for (dx, dy, magnitude, direction) as whole
+//! arrays, and the edges computed from them.
 //!
-//! Used when the front-end wants a map besides the edges. The edges are decided by the same code
-//! as the fused path ([`decide`]), reading its rows from the maps through [`MapRows`], so both
-//! give the same result.
+//! Used when the front-end wants a map besides the edges. The maps are made in one banded pass
+//! ([`fill`]): each band worker computes a row's derivatives from the image
+//! ([`GradientRows`]), and from them its magnitude and direction, writing only the arrays that
+//! are wanted; a map that is not wanted is a scratch row. The magnitude alone comes straight
+//! from the image rows without storing `dx` and `dy` ([`GradientRows::map_central`]), the
+//! direction from [`atan2`](crate::detect::edges::atan2), vectorised. Every array is the
+//! same bits as the whole-image derivatives ([`Derivatives::compute`]) and their magnitude (a
+//! NaN magnitude is always the positive quiet NaN: see [`canonical_nan`]).
+//!
+//! The edges are decided by the same code as the fused path ([`decide`]), reading its rows from
+//! the maps through [`MapRows`], so both give the same result.
+//!
+//! [`Derivatives::compute`]: crate::detect::derivatives::Derivatives::compute
 
 use ndarray::Array2;
 
 use super::decide::{decide, map_row, Around, DerivativeRows, Levels};
 use super::{magnitude_top, Detection, Pipeline, Wanted};
-use crate::detect::edges::magnitude::{direction, magnitude};
+use crate::detect::derivatives::{GradientRows, RowKernel};
+use crate::detect::edges::atan2::direction_row;
 use crate::detect::edges::steady::SteadyLevels;
-use crate::image::bands::Bands;
-use crate::image::plane::{Plane, RowSource};
+use crate::detect::simd::widest;
+use crate::image::bands::{BandOutput, Bands};
+use crate::image::plane::{with_plane, Plane, RowSource};
 use crate::image::LumaView;
 use crate::timings::Timings;
 
@@ -22,20 +35,27 @@ pub(super) fn run(
     steady: Option<&mut SteadyLevels>,
     timings: &mut Timings,
 ) -> Detection {
-    let (dx, dy) = timings.time("gradient_ms", || pipeline.derivatives.compute(luma));
-    let m = (wanted.magnitude || wanted.edges)
-        .then(|| timings.time("magnitude_ms", || magnitude(dx.view(), dy.view())));
-    let dir = wanted
-        .direction
-        .then(|| timings.time("direction_ms", || direction(dx.view(), dy.view())));
-    let (edges, levels) = match (&m, wanted.edges) {
-        (Some(m), true) => {
-            let (rows, cols) = m.dim();
+    let (rows, cols) = luma.dim();
+    // Edges are decided from dx, dy and the magnitude (thinning reads all three).
+    let make = |on: bool| on.then(|| Array2::<f32>::zeros((rows, cols)));
+    let mut dx = make(wanted.dx || wanted.edges);
+    let mut dy = make(wanted.dy || wanted.edges);
+    let mut m = make(wanted.magnitude || wanted.edges);
+    let mut dir = make(wanted.direction);
+    timings.time("maps_ms", || {
+        let outputs = [&mut dx, &mut dy, &mut m, &mut dir].map(|a| {
+            a.as_mut()
+                .map(|a| a.as_slice_mut().expect("fresh arrays are contiguous"))
+        });
+        with_plane!(luma, |plane| fill(pipeline, plane, outputs))
+    });
+    let (edges, levels) = match (&dx, &dy, &m, wanted.edges) {
+        (Some(dx), Some(dy), Some(m), true) => {
             let mut edges = Array2::<u8>::zeros((rows, cols));
             let map = edges.as_slice_mut().expect("fresh arrays are contiguous");
             let maps = MapRows {
-                dx: plane(&dx),
-                dy: plane(&dy),
+                dx: plane(dx),
+                dy: plane(dy),
                 magnitude: plane(m),
             };
             let bands = Bands::new(rows, cols);
@@ -55,10 +75,79 @@ pub(super) fn run(
         edges,
         magnitude: m.filter(|_| wanted.magnitude),
         direction: dir,
-        dx: wanted.dx.then_some(dx),
-        dy: wanted.dy.then_some(dy),
+        dx: dx.filter(|_| wanted.dx),
+        dy: dy.filter(|_| wanted.dy),
         threshold: levels.threshold,
         hysteresis: levels.hysteresis,
+    }
+}
+
+/// One band worker's rows: the derivative rows and scratch rows for `dx` and `dy` when they
+/// are not wanted.
+struct MapWorker<'k, S> {
+    rows: GradientRows<'k, S>,
+    dx: Vec<f32>,
+    dy: Vec<f32>,
+}
+
+/// Writes the maps of `source` into the outputs present among `[dx, dy, magnitude, direction]`
+/// (each row-major, the source's size), bands in parallel.
+fn fill<S: RowSource>(pipeline: &Pipeline, source: S, outputs: [Option<&mut [f32]>; 4]) {
+    let [dx, dy, m, dir] = outputs;
+    let kernel = RowKernel::new(&pipeline.derivatives, &source);
+    let cols = source.cols();
+    let bands = Bands::new(source.rows(), cols);
+    bands.for_each(
+        ((dx, dy), (m, dir)),
+        || MapWorker {
+            rows: GradientRows::new(&kernel, &source),
+            dx: vec![0.0; cols],
+            dy: vec![0.0; cols],
+        },
+        |w, range, part| {
+            widest(
+                #[inline(always)]
+                || {
+                    for (y, ((dx, dy), (m, dir))) in range.zip(part.into_rows(cols)) {
+                        maps_row(w, y, [dx, dy, m, dir]);
+                    }
+                },
+            )
+        },
+    );
+}
+
+/// Row `y` of the maps present among `[dx, dy, magnitude, direction]`.
+#[inline(always)]
+fn maps_row<S: RowSource>(w: &mut MapWorker<'_, S>, y: usize, rows: [Option<&mut [f32]>; 4]) {
+    let [dx, dy, m, dir] = rows;
+    let magnitude_only = dx.is_none() && dy.is_none() && dir.is_none();
+    let g = &mut w.rows;
+    let (dx, dy) = (dx.unwrap_or(&mut w.dx), dy.unwrap_or(&mut w.dy));
+    match m {
+        Some(m) => {
+            if !(magnitude_only && g.map_central(y, m, |x, y| (x * x + y * y).sqrt())) {
+                g.compute_with_magnitude(y, dx, dy, m);
+            }
+            canonical_nan(m);
+        }
+        None => g.compute(y, dx, dy),
+    }
+    if let Some(dir) = dir {
+        direction_row(dir, dx, dy);
+    }
+}
+
+/// Makes every NaN of `row` the positive quiet NaN. Which of two NaN operands an addition
+/// passes on depends on the order the compiler gives them, which differs between the AVX2 and
+/// baseline builds; the magnitude `sqrt(dx² + dy²)` of a NaN derivative is so made the same
+/// bits in both.
+#[inline(always)]
+fn canonical_nan(row: &mut [f32]) {
+    for v in row {
+        if v.is_nan() {
+            *v = f32::NAN;
+        }
     }
 }
 
