@@ -252,8 +252,9 @@ fn edges_winding_across_many_chunks_are_connected_exactly() {
             ..DetectConfig::default()
         },
         DetectConfig {
-            rule: EdgeRule::Hysteresis(levels(0.01, 0.2)),
+            rule: EdgeRule::Hysteresis(levels(0.005, 0.1)),
             thin: true,
+            sigma: Some(1.0),
             ..DetectConfig::default()
         },
         DetectConfig {
