@@ -147,21 +147,9 @@ where
     F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
 {
-    if thin {
-        rows.for_each(
-            map,
-            #[inline(always)]
-            |w, y, o| suppress(w, y, o, |m| if m > level { 255 } else { 0 }),
-        );
-    } else {
-        let s = squared_level(level);
-        let op = |x: f32, y: f32| if x * x + y * y > s { 255 } else { 0 };
-        rows.for_each(
-            map,
-            #[inline(always)]
-            |w, y, o| w.map(y, o, op),
-        );
-    }
+    let s = squared_level(level);
+    let edge = |m: f32, level: f32| if m > level { 255 } else { 0 };
+    classify(rows, thin, map, |m| edge(m, level), |q| edge(q, s));
 }
 
 /// The hysteresis classes ([`class`]) of the magnitude (thinned or not) into `map`, for the
@@ -171,15 +159,31 @@ where
     F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
 {
+    let (sl, sh) = (squared_level(low), squared_level(high));
+    classify(rows, thin, map, |m| class(m, low, high), |q| class(q, sl, sh));
+}
+
+/// Each pixel's magnitude through `of` into `map`: thinned, the maxima's magnitude (the others
+/// are 0), else the squared magnitude through `of_squared`.
+#[inline(always)]
+fn classify<F, P>(
+    rows: &Rows<'_, F>,
+    thin: bool,
+    map: &mut [u8],
+    of: impl Fn(f32) -> u8 + Sync + Send,
+    of_squared: impl Fn(f32) -> u8 + Sync + Send,
+) where
+    F: Fn() -> P + Sync + Send + ?Sized,
+    P: DerivativeRows,
+{
     if thin {
         rows.for_each(
             map,
             #[inline(always)]
-            |w, y, o| suppress(w, y, o, |m| class(m, low, high)),
+            |w, y, o| suppress(w, y, o, &of),
         );
     } else {
-        let (sl, sh) = (squared_level(low), squared_level(high));
-        let op = |x: f32, y: f32| class(x * x + y * y, sl, sh);
+        let op = |x: f32, y: f32| of_squared(x * x + y * y);
         rows.for_each(
             map,
             #[inline(always)]

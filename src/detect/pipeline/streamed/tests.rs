@@ -275,11 +275,10 @@ fn edges_winding_across_many_chunks_are_connected_exactly() {
         let path = dir.path().join(format!("winding-{spiral}-{kind}-{h}x{w}.png"));
         write_scene(&path, kind, h, w, winding(h, w, spiral));
         let edges = same_edges(&path, &configs, &[1, 3, 7, 16]);
-        // The faint lines are edges as far up as the top rows: only through the bottom.
-        for (config, e) in configs.iter().zip(&edges).take(3) {
-            let top = e[..4 * w as usize].iter().filter(|&&v| v == 255).count();
-            assert!(top > 0, "{kind} {h}x{w} {config:?}: no edges at the top");
-        }
+        // Unthinned, the faint lines are edges as far up as the top rows, which they reach only
+        // from the bottom (thinning may cut them at corners).
+        let top = edges[0][..4 * w as usize].iter().filter(|&&v| v == 255).count();
+        assert!(top > 0, "{kind} {h}x{w}: no edges at the top");
     }
 }
 
