@@ -814,7 +814,10 @@ fn streamed_edges_are_the_loaded_images_edges_byte_for_byte() {
         ("coins.png", vec!["--canny"]),
         ("chelsea.png", vec!["--canny", "--hysteresis", "0.02,0.08"]),
         ("camera.png", vec!["--hysteresis", "0.03,0.1", "--thin"]),
-        ("coins.png", vec!["--hysteresis", "0.05,0.2", "--operator", "sobel"]),
+        (
+            "coins.png",
+            vec!["--hysteresis", "0.05,0.2", "--operator", "sobel"],
+        ),
     ] {
         for (mode, out) in [("never", "whole.pgm"), ("always", "streamed.pgm")] {
             edgegrad()

@@ -160,7 +160,13 @@ where
     P: DerivativeRows,
 {
     let (sl, sh) = (squared_level(low), squared_level(high));
-    classify(rows, thin, map, |m| class(m, low, high), |q| class(q, sl, sh));
+    classify(
+        rows,
+        thin,
+        map,
+        |m| class(m, low, high),
+        |q| class(q, sl, sh),
+    );
 }
 
 /// Each pixel's magnitude through `of` into `map`: thinned, the maxima's magnitude (the others

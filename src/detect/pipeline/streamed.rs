@@ -317,7 +317,8 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
             }
             Decision::Hysteresis(Some((low, high))) => {
                 let mut spill = Spill::new()?;
-                let mut linker = Linker::new(cols, WEAK - 1, STRONG - 1).map_err(StreamError::Spill)?;
+                let mut linker =
+                    Linker::new(cols, WEAK - 1, STRONG - 1).map_err(StreamError::Spill)?;
                 timings.time("edges_ms", || {
                     self.chunks(|rows, out| {
                         map.resize(out.len() * cols, 0);
@@ -326,7 +327,9 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
                         spill.write(&map)
                     })
                 })?;
-                timings.time("hysteresis_ms", || self.connect(linker, spill, &mut map, write))?;
+                timings.time("hysteresis_ms", || {
+                    self.connect(linker, spill, &mut map, write)
+                })?;
                 Ok(Levels {
                     threshold: high,
                     hysteresis: Some((low, high)),

@@ -178,7 +178,11 @@ fn same_edges(path: &Path, configs: &[DetectConfig], chunks: &[usize]) -> Vec<Ve
                 path.display(),
                 got.iter().zip(&want_edges).filter(|(a, b)| a != b).count()
             );
-            assert_eq!(done.threshold.to_bits(), want.threshold.to_bits(), "{config:?}");
+            assert_eq!(
+                done.threshold.to_bits(),
+                want.threshold.to_bits(),
+                "{config:?}"
+            );
             assert_eq!(done.hysteresis, want.hysteresis, "{config:?}");
         }
         all.push(want_edges);
@@ -272,12 +276,17 @@ fn edges_winding_across_many_chunks_are_connected_exactly() {
         (false, "gray8", 120, 61),
         (false, "tint", 97, 45),
     ] {
-        let path = dir.path().join(format!("winding-{spiral}-{kind}-{h}x{w}.png"));
+        let path = dir
+            .path()
+            .join(format!("winding-{spiral}-{kind}-{h}x{w}.png"));
         write_scene(&path, kind, h, w, winding(h, w, spiral));
         let edges = same_edges(&path, &configs, &[1, 3, 7, 16]);
         // Unthinned, the faint lines are edges as far up as the top rows, which they reach only
         // from the bottom (thinning may cut them at corners).
-        let top = edges[0][..4 * w as usize].iter().filter(|&&v| v == 255).count();
+        let top = edges[0][..4 * w as usize]
+            .iter()
+            .filter(|&&v| v == 255)
+            .count();
         assert!(top > 0, "{kind} {h}x{w}: no edges at the top");
     }
 }
