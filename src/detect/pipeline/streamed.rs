@@ -93,7 +93,8 @@ pub enum StreamError {
 impl Pipeline {
     /// Streams the edge map of the image `open` opens (once per pass: each call must open the
     /// same file anew) to `write`, which receives whole rows (`u8`, 255 at edges), top to
-    /// bottom, a chunk at a time. The edges are [`Pipeline::run`]'s, bit for bit.
+    /// bottom, a chunk at a time. The edges are [`Pipeline::run`]'s, bit for bit, for every
+    /// rule (hysteresis and Canny use temporary files of about a byte a pixel).
     ///
     /// ```
     /// use edgegrad::image::stream::open_rows;
