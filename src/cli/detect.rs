@@ -84,10 +84,11 @@ pub struct DetectArgs {
     timings: bool,
 
     /// Read the image a chunk of rows at a time instead of whole, in memory that depends on its
-    /// width only (the edges are the same bit for bit). Streams: non-interlaced PNG input that
-    /// needs no turning upright, edges written to .png or .pgm, any rule but --hysteresis and
-    /// --canny, no other output. auto: stream images above 64 megapixels that can be streamed
-    /// (they are then not limited by --max-pixels); always: stream, or fail saying why; never.
+    /// width only (the edges are the same bit for bit; --hysteresis and --canny, and the
+    /// automatic level, use temporary files of about a byte a pixel). Streams: non-interlaced
+    /// PNG input that needs no turning upright, edges written to .png or .pgm, any rule, no
+    /// other output. auto: stream images above 64 megapixels that can be streamed (they are
+    /// then not limited by --max-pixels); always: stream, or fail saying why; never.
     #[arg(long, value_name = "auto|always|never", default_value = "auto")]
     stream: StreamMode,
 
@@ -404,8 +405,6 @@ fn stream_format(plan: &DetectJob) -> Result<RowFormat, &'static str> {
         Err("only the edges picture is streamed (--output edges)")
     } else if !plan.saves.is_empty() {
         Err("--save-dx, --save-dy, --save-magnitude and --save-direction need the whole image")
-    } else if !plan.pipeline.streams() {
-        Err("--hysteresis and --canny connect edges across the whole image")
     } else {
         RowFormat::from_path(&plan.out).ok_or("edges are streamed to .png or .pgm files only")
     }

@@ -5,9 +5,12 @@
 //! Pixels are first classified (0, weak, strong) into the output map itself; then each band of
 //! rows grows its strong pixels through its own weak ones in parallel, and one serial pass
 //! continues across band boundaries. The result is the set of connected components that contain
-//! a strong pixel, whatever the bands or the thread count.
+//! a strong pixel, whatever the bands or the thread count. The `rows` module gives the same edges from
+//! rows given a few at a time, top to bottom (the streamed path).
 
 use crate::image::bands::Bands;
+
+pub(crate) mod rows;
 
 /// Class of a pixel above the low level only.
 pub(crate) const WEAK: u8 = 1;

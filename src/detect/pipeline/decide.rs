@@ -90,46 +90,14 @@ pub(super) fn decide<P: DerivativeRows>(
     match pipeline.rule {
         Decision::Exact(t) => {
             let t = timings.time("histogram_ms", || exact_level(t, &rows));
-            timings.time("edges_ms", || {
-                if thin {
-                    rows.for_each(
-                        &mut *map,
-                        #[inline(always)]
-                        |w, y, o| suppress(w, y, o, |m| if m > t { 255 } else { 0 }),
-                    );
-                } else {
-                    let s = squared_level(t);
-                    let op = |x: f32, y: f32| if x * x + y * y > s { 255 } else { 0 };
-                    rows.for_each(
-                        &mut *map,
-                        #[inline(always)]
-                        |w, y, o| w.map(y, o, op),
-                    );
-                }
-            });
+            timings.time("edges_ms", || above(&rows, thin, t, map));
             Levels {
                 threshold: t,
                 hysteresis: None,
             }
         }
         Decision::Hysteresis(Some((low, high))) => {
-            timings.time("edges_ms", || {
-                if thin {
-                    rows.for_each(
-                        &mut *map,
-                        #[inline(always)]
-                        |w, y, o| suppress(w, y, o, |m| class(m, low, high)),
-                    );
-                } else {
-                    let (sl, sh) = (squared_level(low), squared_level(high));
-                    let op = |x: f32, y: f32| class(x * x + y * y, sl, sh);
-                    rows.for_each(
-                        &mut *map,
-                        #[inline(always)]
-                        |w, y, o| w.map(y, o, op),
-                    );
-                }
-            });
+            timings.time("edges_ms", || classes(&rows, thin, (low, high), map));
             timings.time("hysteresis_ms", || connect(map, cols));
             Levels {
                 threshold: high,
@@ -138,15 +106,7 @@ pub(super) fn decide<P: DerivativeRows>(
         }
         Decision::Auto | Decision::Hysteresis(None) => {
             let codes = LevelCodes::new(top());
-            let counts = timings.time("edges_ms", || {
-                rows.fold(
-                    &mut *map,
-                    || [0u64; 256],
-                    #[inline(always)]
-                    |w, counts, y, o| code_row(w, thin, &codes, counts, y, o),
-                    add_counts,
-                )
-            });
+            let counts = timings.time("edges_ms", || level_codes(&rows, thin, &codes, map));
             let rule = pipeline.auto_rule().expect("automatic rules have one");
             let s = noise(&codes, &counts);
             let s = steady.map_or(s, |steady| steady.follow(s));
@@ -169,7 +129,7 @@ pub(super) fn decide<P: DerivativeRows>(
                     hysteresis: None,
                 }
             } else {
-                let low = high.saturating_sub(CODES_PER_OCTAVE);
+                let low = low_code(high);
                 timings.time("hysteresis_ms", || connect_above(map, cols, low, high));
                 Levels {
                     threshold,
@@ -180,31 +140,103 @@ pub(super) fn decide<P: DerivativeRows>(
     }
 }
 
-/// The automatic rules' pass over row `y`: the codes of its candidate pixels (its maxima when
-/// `thin`) into `out`, the codes of all its pixels into `counts`.
+/// The edge map of a known level into `map`: 255 where the magnitude (thinned or not) is above
+/// `level`, 0 elsewhere.
+pub(super) fn above<F, P>(rows: &Rows<'_, F>, thin: bool, level: f32, map: &mut [u8])
+where
+    F: Fn() -> P + Sync + Send + ?Sized,
+    P: DerivativeRows,
+{
+    let s = squared_level(level);
+    let edge = |m: f32, level: f32| if m > level { 255 } else { 0 };
+    classify(rows, thin, map, |m| edge(m, level), |q| edge(q, s));
+}
+
+/// The hysteresis classes ([`class`]) of the magnitude (thinned or not) into `map`, for the
+/// levels `(low, high)`.
+pub(super) fn classes<F, P>(rows: &Rows<'_, F>, thin: bool, (low, high): (f32, f32), map: &mut [u8])
+where
+    F: Fn() -> P + Sync + Send + ?Sized,
+    P: DerivativeRows,
+{
+    let (sl, sh) = (squared_level(low), squared_level(high));
+    classify(
+        rows,
+        thin,
+        map,
+        |m| class(m, low, high),
+        |q| class(q, sl, sh),
+    );
+}
+
+/// Each pixel's magnitude through `of` into `map`: thinned, the maxima's magnitude (the others
+/// are 0), else the squared magnitude through `of_squared`.
 #[inline(always)]
-pub(super) fn code_row<P: DerivativeRows>(
-    w: &mut P,
+fn classify<F, P>(
+    rows: &Rows<'_, F>,
     thin: bool,
-    codes: &LevelCodes,
-    counts: &mut [u64; 256],
-    y: usize,
-    out: &mut [u8],
-) {
+    map: &mut [u8],
+    of: impl Fn(f32) -> u8 + Sync + Send,
+    of_squared: impl Fn(f32) -> u8 + Sync + Send,
+) where
+    F: Fn() -> P + Sync + Send + ?Sized,
+    P: DerivativeRows,
+{
     if thin {
-        let a = w.around(y);
-        suppress_row(out, a.magnitude, a.dx, a.dy, |m| codes.code(m));
-        count_codes(counts, codes, a.magnitude[1]);
+        rows.for_each(
+            map,
+            #[inline(always)]
+            |w, y, o| suppress(w, y, o, &of),
+        );
     } else {
-        let m = w.magnitude(y);
-        for (o, &m) in out.iter_mut().zip(m) {
-            *o = codes.code(m);
-        }
-        count_codes(counts, codes, m);
+        let op = |x: f32, y: f32| of_squared(x * x + y * y);
+        rows.for_each(
+            map,
+            #[inline(always)]
+            |w, y, o| w.map(y, o, op),
+        );
     }
 }
 
-/// Two counts of codes added.
+/// The automatic rules' pass: the codes of the candidate pixels (the maxima when thinned, else
+/// all) into `map`, and the counts of the codes of all pixels' magnitudes, returned.
+pub(super) fn level_codes<F, P>(
+    rows: &Rows<'_, F>,
+    thin: bool,
+    codes: &LevelCodes,
+    map: &mut [u8],
+) -> [u64; 256]
+where
+    F: Fn() -> P + Sync + Send + ?Sized,
+    P: DerivativeRows,
+{
+    rows.fold(
+        map,
+        || [0u64; 256],
+        #[inline(always)]
+        |w, counts, y, o| {
+            if thin {
+                let a = w.around(y);
+                suppress_row(o, a.magnitude, a.dx, a.dy, |m| codes.code(m));
+                count_codes(counts, codes, a.magnitude[1]);
+            } else {
+                let m = w.magnitude(y);
+                for (o, &m) in o.iter_mut().zip(m) {
+                    *o = codes.code(m);
+                }
+                count_codes(counts, codes, m);
+            }
+        },
+        add_counts,
+    )
+}
+
+/// Canny's low level, as a code, for its high level `high`: an octave below.
+pub(super) fn low_code(high: u8) -> u8 {
+    high.saturating_sub(CODES_PER_OCTAVE)
+}
+
+/// The sum of two counts of codes.
 pub(super) fn add_counts(mut a: [u64; 256], b: [u64; 256]) -> [u64; 256] {
     a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
     a
@@ -223,14 +255,14 @@ pub(super) fn suppress<P: DerivativeRows>(
 }
 
 /// The bands of one image with the maker of their workers.
-pub(super) struct Rows<'a, F> {
+pub(super) struct Rows<'a, F: ?Sized> {
     pub(super) bands: Bands,
     pub(super) workers: &'a F,
 }
 
 impl<F, P> Rows<'_, F>
 where
-    F: Fn() -> P + Sync + Send,
+    F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
 {
     /// Calls `f(worker, y, out_row)` for every row, bands in parallel.
@@ -283,7 +315,7 @@ where
 
 impl<F, P> CountRows for Rows<'_, F>
 where
-    F: Fn() -> P + Sync + Send,
+    F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
 {
     fn pixels(&self) -> u64 {

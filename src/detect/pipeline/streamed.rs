@@ -1,31 +1,44 @@
 //! The streamed path: the edge map of an image read a chunk of rows at a time, in memory that
 //! depends on the image's width, not its height — the very edges [`Pipeline::run`] gives, bit
-//! for bit.
+//! for bit, for every edge rule.
 //!
 //! Each pass slides a [`Window`] down the image: for every chunk of output rows it holds those
 //! rows plus a halo of rows above and below (what smoothing, the derivatives at the borders and
 //! non-maximum suppression read), and runs the fused path's row code over the chunk in bands in
-//! parallel, as if the whole image were there. Otsu's level and percentiles count the
-//! magnitudes of the whole image in a pass before the edge pass (an exact percentile may take a
-//! second counting pass), reading the file again for each pass rather than holding it. The
-//! automatic level takes one pass, as in memory: the candidates' codes go to an anonymous
-//! temporary file, one byte a pixel, while all codes are counted; the level chosen, the codes
-//! are read back as edges (a float image, such as the luma of colour, takes one more pass
-//! first, for the range of its values). Hysteresis and Canny connect edges over the whole image and are not streamed
-//! ([`Pipeline::streams`]).
+//! parallel, as if the whole image were there ([`ChunkRows`], made once for every pass). Otsu's
+//! level and percentiles count the magnitudes of the whole image in a pass before the edge pass
+//! (an exact percentile may take a second counting pass), reading the file again for each pass
+//! rather than holding it.
+//!
+//! The automatic levels (`auto`, and Canny's) take one pass over the image, as in memory: the
+//! candidates' codes go to an anonymous temporary file, one byte a pixel ([`Spill`]), while all
+//! codes are counted (a float image, such as the luma of colour, takes one more pass first, for
+//! the range of its values). The level chosen, the file is read back: for `auto`, the codes
+//! above it are the edges.
+//!
+//! Hysteresis connects edges over the whole image, so it cannot decide a row before the last
+//! one is seen; it is done exactly, in bounded memory, by the row-wise union-find of
+//! `detect::edges::hysteresis::rows` over the pixels' classes: given levels classify the pixels
+//! in the image's pass, into the temporary file, while the union-find takes the rows; Canny's
+//! automatic levels classify the codes read back from the file. The union-find's records (a few
+//! bytes a component of each row) are resolved last row first, then the file is read once more
+//! into the edge rows. Memory: the window, a chunk of the map and two rows of labels; disk: one
+//! byte a pixel and the records.
 
 use std::cell::RefCell;
-use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 
 use thiserror::Error;
 
-use super::decide::{add_counts, code_row, suppress, DerivativeRows as _, Rows};
+use super::decide::{above, add_counts, classes, level_codes, low_code, Levels, Rows};
 use super::fused::ImageRows;
 use super::{Decision, Pipeline};
 use crate::detect::derivatives::RowKernel;
 use crate::detect::edges::auto::LevelCodes;
-use crate::detect::edges::magnitude::squared_level;
+use crate::detect::edges::hysteresis::rows::Linker;
+use crate::detect::edges::hysteresis::{STRONG, WEAK};
 use crate::detect::edges::threshold::{exact_level, CountRows, RowCounter};
 use crate::image::bands::Bands;
 use crate::image::decode::LoadError;
@@ -44,8 +57,10 @@ const MIN_CHUNK_ROWS: usize = 16;
 /// What a streamed run wrote, besides the rows.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StreamedEdges {
-    /// The magnitude level edges are above.
+    /// The magnitude level edges are above (with hysteresis, the high level).
     pub threshold: f32,
+    /// The `(low, high)` hysteresis levels, with hysteresis and Canny.
+    pub hysteresis: Option<(f32, f32)>,
     /// The image's size as (rows, columns).
     pub size: (usize, usize),
 }
@@ -59,9 +74,6 @@ pub enum StreamError {
     /// Writing the edge rows failed.
     #[error("cannot write: {0}")]
     Write(io::Error),
-    /// The rule connects edges over the whole image (hysteresis, Canny).
-    #[error("hysteresis and Canny connect edges across the whole image and are not streamed")]
-    NotStreamed,
     /// The rows of a chunk do not fit in memory.
     #[error("the image is {cols} pixels wide, too wide to stream here ({bytes} bytes a chunk)")]
     TooWide {
@@ -70,7 +82,7 @@ pub enum StreamError {
         /// The memory a chunk needs.
         bytes: usize,
     },
-    /// The temporary file of the automatic level's codes failed.
+    /// A temporary file (the automatic levels' codes, hysteresis's classes and records) failed.
     #[error("cannot use a temporary file: {0}")]
     Spill(io::Error),
     /// A pass read a different image than the first.
@@ -79,23 +91,10 @@ pub enum StreamError {
 }
 
 impl Pipeline {
-    /// True when the edges can be streamed: every rule but hysteresis and Canny.
-    ///
-    /// ```
-    /// use edgegrad::DetectConfig;
-    /// use edgegrad::detect::rule::EdgeRule;
-    /// assert!(DetectConfig::default().build()?.streams());
-    /// let canny = DetectConfig { rule: EdgeRule::Canny(None), ..Default::default() };
-    /// assert!(!canny.build()?.streams());
-    /// # Ok::<(), edgegrad::detect::ConfigError>(())
-    /// ```
-    pub fn streams(&self) -> bool {
-        !matches!(self.rule, Decision::Hysteresis(_))
-    }
-
     /// Streams the edge map of the image `open` opens (once per pass: each call must open the
     /// same file anew) to `write`, which receives whole rows (`u8`, 255 at edges), top to
-    /// bottom, a chunk at a time. The edges are [`Pipeline::run`]'s, bit for bit.
+    /// bottom, a chunk at a time. The edges are [`Pipeline::run`]'s, bit for bit, for every
+    /// rule (hysteresis and Canny use temporary files of about a byte a pixel).
     ///
     /// ```
     /// use edgegrad::image::stream::open_rows;
@@ -133,17 +132,18 @@ pub(crate) fn stream_edges(
     chunk: Option<usize>,
     timings: &mut Timings,
 ) -> Result<StreamedEdges, StreamError> {
-    if !pipeline.streams() {
-        return Err(StreamError::NotStreamed);
-    }
     let first = open()?;
     let size = first.size();
-    let threshold = match first {
+    let levels = match first {
         RowStream::U8(r) => Streamed::new(pipeline, open, r, as_u8, chunk).run(write, timings)?,
         RowStream::U16(r) => Streamed::new(pipeline, open, r, as_u16, chunk).run(write, timings)?,
         RowStream::F32(r) => Streamed::new(pipeline, open, r, as_f32, chunk).run(write, timings)?,
     };
-    Ok(StreamedEdges { threshold, size })
+    Ok(StreamedEdges {
+        threshold: levels.threshold,
+        hysteresis: levels.hysteresis,
+        size,
+    })
 }
 
 fn as_u8(s: RowStream) -> Option<Box<dyn RowReader<u8>>> {
@@ -248,87 +248,152 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
         Ok(())
     }
 
-    /// The level, then the edges, every row written in order.
+    /// One pass of the derivatives' rows: `f(rows, out)` for each chunk of rows `out`, `rows`
+    /// computing them from the window in bands in parallel, as the fused path does.
+    fn chunks(
+        &self,
+        mut f: impl FnMut(&ChunkRows<'_, T>, Range<usize>) -> Result<(), StreamError>,
+    ) -> Result<(), StreamError> {
+        let cols = self.size.1;
+        self.pass(None, |window, out| {
+            let kernel = RowKernel::new(&self.pipeline.derivatives, window);
+            let workers = || ImageRows::new(&kernel, window);
+            let rows: ChunkRows<'_, T> = Rows {
+                bands: Bands::over(out.clone(), cols),
+                workers: &workers,
+            };
+            f(&rows, out)
+        })
+    }
+
+    /// Bytes of a chunk of whole rows.
+    fn chunk_bytes(&self) -> usize {
+        self.chunk_rows().saturating_mul(self.size.1).max(1)
+    }
+
+    /// The levels, then the edges, every row written in order.
     fn run(
         &self,
         write: &mut dyn FnMut(&[u8]) -> io::Result<()>,
         timings: &mut Timings,
-    ) -> Result<f32, StreamError> {
-        let exact = match self.pipeline.rule {
-            Decision::Exact(t) => t,
-            Decision::Auto => return self.run_auto(write, timings),
-            Decision::Hysteresis(_) => return Err(StreamError::NotStreamed),
-        };
-        let counts = Counts {
-            stream: self,
-            error: RefCell::new(None),
-        };
-        let level = timings.time("levels_ms", || exact_level(exact, &counts));
-        if let Some(e) = counts.error.into_inner() {
-            return Err(e);
+    ) -> Result<Levels, StreamError> {
+        let (thin, cols) = (self.pipeline.thin, self.size.1);
+        let mut map = Vec::new();
+        match self.pipeline.rule {
+            Decision::Exact(exact) => {
+                let counts = Counts {
+                    stream: self,
+                    error: RefCell::new(None),
+                };
+                let level = timings.time("levels_ms", || exact_level(exact, &counts));
+                if let Some(e) = counts.error.into_inner() {
+                    return Err(e);
+                }
+                timings.time("edges_ms", || {
+                    self.chunks(|rows, out| {
+                        map.resize(out.len() * cols, 0);
+                        above(rows, thin, level, &mut map);
+                        write(&map).map_err(StreamError::Write)
+                    })
+                })?;
+                Ok(Levels {
+                    threshold: level,
+                    hysteresis: None,
+                })
+            }
+            Decision::Auto => {
+                let (codes, high, mut spill) = self.spill_codes(&mut map, timings)?;
+                timings.time("threshold_ms", || {
+                    spill.read(self.chunk_bytes(), &mut map, |part| {
+                        for c in part.iter_mut() {
+                            *c = if *c > high { 255 } else { 0 };
+                        }
+                        write(part).map_err(StreamError::Write)
+                    })
+                })?;
+                Ok(Levels {
+                    threshold: codes.level(high),
+                    hysteresis: None,
+                })
+            }
+            Decision::Hysteresis(Some((low, high))) => {
+                let mut spill = Spill::new()?;
+                let mut linker =
+                    Linker::new(cols, WEAK - 1, STRONG - 1).map_err(StreamError::Spill)?;
+                timings.time("edges_ms", || {
+                    self.chunks(|rows, out| {
+                        map.resize(out.len() * cols, 0);
+                        classes(rows, thin, (low, high), &mut map);
+                        linker.rows(&map).map_err(StreamError::Spill)?;
+                        spill.write(&map)
+                    })
+                })?;
+                timings.time("hysteresis_ms", || {
+                    self.connect(linker, spill, &mut map, write)
+                })?;
+                Ok(Levels {
+                    threshold: high,
+                    hysteresis: Some((low, high)),
+                })
+            }
+            Decision::Hysteresis(None) => {
+                let (codes, high, mut spill) = self.spill_codes(&mut map, timings)?;
+                let low = low_code(high);
+                timings.time("hysteresis_ms", || {
+                    let mut linker = Linker::new(cols, low, high).map_err(StreamError::Spill)?;
+                    spill.read(self.chunk_bytes(), &mut map, |part| {
+                        linker.rows(part).map_err(StreamError::Spill)
+                    })?;
+                    self.connect(linker, spill, &mut map, write)
+                })?;
+                Ok(Levels {
+                    threshold: codes.level(high),
+                    hysteresis: Some((codes.level(low), codes.level(high))),
+                })
+            }
         }
-        timings.time("edges_ms", || self.edges(level, write))?;
-        Ok(level)
     }
 
-    /// The automatic level in one pass over the image, as the in-memory path does it: the codes
-    /// of the candidate pixels go to an anonymous temporary file (one byte a pixel) while the
-    /// codes of all pixels are counted; then the level is chosen and the codes above it become
-    /// the edge rows.
-    fn run_auto(
+    /// The automatic rules' pass, as the in-memory path does it: the codes of the candidate
+    /// pixels go to an anonymous temporary file (one byte a pixel) while the codes of all pixels
+    /// are counted. Returns the codes, the level's code chosen from the counts and the file.
+    fn spill_codes(
         &self,
-        write: &mut dyn FnMut(&[u8]) -> io::Result<()>,
+        map: &mut Vec<u8>,
         timings: &mut Timings,
-    ) -> Result<f32, StreamError> {
+    ) -> Result<(LevelCodes, u8, Spill), StreamError> {
         let codes = timings.time("levels_ms", || self.top().map(LevelCodes::new))?;
         let (thin, cols) = (self.pipeline.thin, self.size.1);
-        let file = tempfile::tempfile().map_err(StreamError::Spill)?;
-        let mut spill = BufWriter::new(file);
-        let mut map = Vec::new();
+        let mut spill = Spill::new()?;
         let mut total = [0u64; 256];
         timings.time("edges_ms", || {
-            self.pass(None, |window, out| {
-                let kernel = RowKernel::new(&self.pipeline.derivatives, window);
-                let workers = || ImageRows::new(&kernel, window);
-                map.resize(out.len() * cols, 0u8);
-                let rows = Rows {
-                    bands: Bands::over(out, cols),
-                    workers: &workers,
-                };
-                let counts = rows.fold(
-                    &mut map[..],
-                    || [0u64; 256],
-                    |w, counts, y, o| code_row(w, thin, &codes, counts, y, o),
-                    add_counts,
-                );
-                total = add_counts(total, counts);
-                spill.write_all(&map).map_err(StreamError::Spill)
+            self.chunks(|rows, out| {
+                map.resize(out.len() * cols, 0);
+                total = add_counts(total, level_codes(rows, thin, &codes, map));
+                spill.write(map)
             })
         })?;
         let rule = self
             .pipeline
             .auto_rule()
-            .expect("the automatic rule has one");
+            .expect("the automatic rules have one");
         let high = rule.level_code(&codes, &total);
-        timings.time("threshold_ms", || {
-            let mut file = spill
-                .into_inner()
-                .map_err(|e| StreamError::Spill(e.into_error()))?;
-            file.seek(SeekFrom::Start(0)).map_err(StreamError::Spill)?;
-            let mut file = BufReader::new(file);
-            let chunk = self.chunk_rows() * cols;
-            let mut left = self.size.0 * cols;
-            while left > 0 {
-                let n = chunk.min(left);
-                map.resize(n, 0);
-                file.read_exact(&mut map).map_err(StreamError::Spill)?;
-                for c in map.iter_mut() {
-                    *c = if *c > high { 255 } else { 0 };
-                }
-                write(&map).map_err(StreamError::Write)?;
-                left -= n;
-            }
-            Ok(codes.level(high))
+        Ok((codes, high, spill))
+    }
+
+    /// Hysteresis's last passes, once `linker` has had every row of the codes in `spill`: which
+    /// components hold a strong pixel, then the spill read again into edge rows, written.
+    fn connect(
+        &self,
+        linker: Linker,
+        mut spill: Spill,
+        map: &mut Vec<u8>,
+        write: &mut dyn FnMut(&[u8]) -> io::Result<()>,
+    ) -> Result<(), StreamError> {
+        let mut edges = linker.finish().map_err(StreamError::Spill)?;
+        spill.read(self.chunk_bytes(), map, |part| {
+            edges.rows(part).map_err(StreamError::Spill)?;
+            write(part).map_err(StreamError::Write)
         })
     }
 
@@ -350,34 +415,53 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
         })?;
         Ok((8.0 * max).max(4.0))
     }
+}
 
-    /// The edge pass of a known level: each chunk's edge rows, written in order.
-    fn edges(
-        &self,
-        level: f32,
-        write: &mut dyn FnMut(&[u8]) -> io::Result<()>,
-    ) -> Result<(), StreamError> {
-        let (thin, cols) = (self.pipeline.thin, self.size.1);
-        let mut map = Vec::new();
-        self.pass(None, |window, out| {
-            let kernel = RowKernel::new(&self.pipeline.derivatives, window);
-            let workers = || ImageRows::new(&kernel, window);
-            map.resize(out.len() * cols, 0u8);
-            let rows = Rows {
-                bands: Bands::over(out, cols),
-                workers: &workers,
-            };
-            if thin {
-                rows.for_each(&mut map, |w, y, o| {
-                    suppress(w, y, o, |m| if m > level { 255 } else { 0 })
-                });
-            } else {
-                let s = squared_level(level);
-                let op = |x: f32, y: f32| if x * x + y * y > s { 255 } else { 0 };
-                rows.for_each(&mut map, |w, y, o| w.map(y, o, op));
-            }
-            write(&map).map_err(StreamError::Write)
+/// The rows of a chunk: the bands of its rows and the maker of their workers, which compute the
+/// derivatives from the window.
+type ChunkRows<'c, T> = Rows<'c, dyn Fn() -> ImageRows<'c, &'c Window<T>> + Sync + Send + 'c>;
+
+/// An anonymous temporary file of one byte a pixel, written a chunk of rows at a time, then
+/// read back from its start as often as needed.
+struct Spill {
+    file: BufWriter<File>,
+    len: u64,
+}
+
+impl Spill {
+    fn new() -> Result<Self, StreamError> {
+        let file = tempfile::tempfile().map_err(StreamError::Spill)?;
+        Ok(Spill {
+            file: BufWriter::new(file),
+            len: 0,
         })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), StreamError> {
+        self.len += bytes.len() as u64;
+        self.file.write_all(bytes).map_err(StreamError::Spill)
+    }
+
+    /// Reads the whole file from its start into `buf`, `chunk` bytes at a time (the last part
+    /// may be shorter), calling `f` on each part.
+    fn read(
+        &mut self,
+        chunk: usize,
+        buf: &mut Vec<u8>,
+        mut f: impl FnMut(&mut [u8]) -> Result<(), StreamError>,
+    ) -> Result<(), StreamError> {
+        self.file.flush().map_err(StreamError::Spill)?;
+        let mut file = self.file.get_ref();
+        file.seek(SeekFrom::Start(0)).map_err(StreamError::Spill)?;
+        let mut left = self.len;
+        while left > 0 {
+            let n = left.min(chunk as u64) as usize;
+            buf.resize(n, 0);
+            file.read_exact(buf).map_err(StreamError::Spill)?;
+            f(buf)?;
+            left -= n as u64;
+        }
+        Ok(())
     }
 }
 
@@ -394,25 +478,9 @@ impl<T: Sample + Default> CountRows for Counts<'_, '_, T> {
     }
 
     fn count<C: RowCounter>(&self, init: impl Fn() -> C + Sync + Send) -> C {
-        let s = self.stream;
-        let cols = s.size.1;
         let mut total = Some(init());
-        let result = s.pass(None, |window, out| {
-            let kernel = RowKernel::new(&s.pipeline.derivatives, window);
-            let workers = || ImageRows::new(&kernel, window);
-            let rows = Rows {
-                bands: Bands::over(out, cols),
-                workers: &workers,
-            };
-            let counted = rows.fold(
-                (),
-                &init,
-                |w, counter, y, ()| {
-                    let (dx, dy) = w.derivatives(y);
-                    counter.add(dx, dy);
-                },
-                C::merge,
-            );
+        let result = self.stream.chunks(|rows, _| {
+            let counted = rows.count(&init);
             total = total.take().map(|t| t.merge(counted));
             Ok(())
         });
