@@ -1,17 +1,16 @@
 //! Black-box tests of `edgegrad video` through FFmpeg (installed by `.ci/run`): clips made at
 //! test time from FFmpeg's `testsrc2` and `mandelbrot` sources, frame counts, sizes and rates
-//! kept, lossless output equal to the raw pipe's, standard input and output, Ctrl-C, and bad
-//! inputs (no FFmpeg, a missing file, a non-video file, a camera that does not exist).
+//! kept, lossless output equal to the raw pipe's, standard input and output (raw frames or a
+//! video of a --format), Ctrl-C, and bad inputs (no FFmpeg, a missing file, a non-video file,
+//! a camera that does not exist, formats that make no sense).
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
 
-use assert_cmd::Command;
+use support::run::{edgegrad, stdout_of};
 use tempfile::TempDir;
-
-fn edgegrad() -> Command {
-    Command::cargo_bin("edgegrad").unwrap()
-}
 
 /// Runs ffmpeg quietly with `args`, failing the test with its message.
 fn ffmpeg(args: &[&str]) -> Vec<u8> {
@@ -71,6 +70,18 @@ fn probe(path: &Path) -> (u64, u32, u32, String) {
         field("height").parse().unwrap(),
         field("r_frame_rate"),
     )
+}
+
+/// The name of the codec of a video's first stream (an MPEG-TS lists it again in its program).
+fn codec(path: &Path) -> String {
+    let out = Process::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0"])
+        .args(["-show_entries", "stream=codec_name", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.lines().next().unwrap_or_default().to_owned()
 }
 
 /// The gray frames of a video, as FFmpeg decodes them.
@@ -145,19 +156,15 @@ fn lossless_output_is_the_raw_pipe_output_which_is_the_edges_of_the_luma_frames(
     let dir = TempDir::new().unwrap();
     let input = clip(dir.path(), "in.mp4", "testsrc2", "128x96", "25", "1");
     // Through FFmpeg, out to raw frames on stdout.
-    let raw_out = edgegrad()
-        .args(["video", input.to_str().unwrap(), "-o", "-"])
-        .output()
-        .unwrap();
-    assert!(raw_out.status.success());
-    assert_eq!(raw_out.stdout.len(), 25 * 128 * 96);
+    let raw_out = stdout_of(edgegrad().args(["video", input.to_str().unwrap(), "-o", "-"]));
+    assert_eq!(raw_out.len(), 25 * 128 * 96);
     // The same frames, decoded to gray (the Y plane) by FFmpeg and given as --raw.
-    let by_pipe = edgegrad()
-        .args(["video", "-", "--raw", "128x96", "-o", "-"])
-        .write_stdin(gray_frames(&input))
-        .output()
-        .unwrap();
-    assert_eq!(raw_out.stdout, by_pipe.stdout);
+    let by_pipe = stdout_of(
+        edgegrad()
+            .args(["video", "-", "--raw", "128x96", "-o", "-"])
+            .write_stdin(gray_frames(&input)),
+    );
+    assert_eq!(raw_out, by_pipe);
     // Through FFmpeg into lossless FFV1, and back.
     let mkv = dir.path().join("edges.mkv");
     edgegrad()
@@ -169,10 +176,10 @@ fn lossless_output_is_the_raw_pipe_output_which_is_the_edges_of_the_luma_frames(
         ])
         .assert()
         .success();
-    assert_eq!(gray_frames(&mkv), raw_out.stdout);
+    assert_eq!(gray_frames(&mkv), raw_out);
     // Edges are edges: only 0 and 255, and some of each.
-    assert!(raw_out.stdout.iter().all(|&v| v == 0 || v == 255));
-    assert!(raw_out.stdout.contains(&255) && raw_out.stdout.contains(&0));
+    assert!(raw_out.iter().all(|&v| v == 0 || v == 255));
+    assert!(raw_out.contains(&255) && raw_out.contains(&0));
 }
 
 #[test]
@@ -180,17 +187,12 @@ fn a_video_streams_from_stdin_to_stdout() {
     let dir = TempDir::new().unwrap();
     let input = clip(dir.path(), "in.mkv", "mandelbrot", "64x48", "25", "1");
     let bytes = std::fs::read(&input).unwrap();
-    let out = edgegrad()
-        .args(["video", "-", "-o", "-", "--canny"])
-        .write_stdin(bytes)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = stdout_of(
+        edgegrad()
+            .args(["video", "-", "-o", "-", "--canny"])
+            .write_stdin(bytes),
     );
-    assert_eq!(out.stdout.len(), 25 * 64 * 48);
+    assert_eq!(out.len(), 25 * 64 * 48);
     // And from raw frames on stdin into a video file at a given rate.
     let mp4 = dir.path().join("from_raw.mp4");
     edgegrad()
@@ -208,6 +210,50 @@ fn a_video_streams_from_stdin_to_stdout() {
         .assert()
         .success();
     assert_eq!(probe(&mp4), (25, 64, 48, "12/1".into()));
+}
+
+#[test]
+fn format_writes_an_encoded_video_to_stdout_and_raw_frames_are_the_default() {
+    let dir = TempDir::new().unwrap();
+    let input = clip(dir.path(), "in.mp4", "testsrc2", "64x48", "25", "1");
+    let video = |extra: &[&str]| {
+        stdout_of(
+            edgegrad()
+                .args(["video", input.to_str().unwrap(), "-o", "-", "--quiet"])
+                .args(extra),
+        )
+    };
+    let raw = video(&[]);
+    assert_eq!(raw.len(), 25 * 64 * 48);
+    assert_eq!(video(&["--format", "raw"]), raw);
+    for (format, codec_name) in [
+        ("matroska", "ffv1"),
+        ("nut", "ffv1"),
+        ("mpegts", "h264"),
+        ("mp4", "h264"),
+        ("webm", "vp9"),
+    ] {
+        let piped = dir.path().join(format!("piped-{format}"));
+        std::fs::write(&piped, video(&["--format", format])).unwrap();
+        let (frames, width, height, _) = probe(&piped);
+        assert_eq!((frames, width, height), (25, 64, 48), "{format}");
+        assert_eq!(codec(&piped), codec_name, "{format}");
+        if codec_name == "ffv1" {
+            // Lossless: the very frames of the raw output.
+            assert_eq!(gray_frames(&piped), raw, "{format}");
+        }
+    }
+    // A reader that goes away early ends the run cleanly, as with raw frames.
+    let long = clip(dir.path(), "long.mp4", "testsrc2", "64x48", "25", "20");
+    let script = format!(
+        "{} video {} -o - --format nut --quiet | head -c 2000 > /dev/null; echo ${{PIPESTATUS[0]}}",
+        assert_cmd::cargo::cargo_bin("edgegrad").display(),
+        long.display()
+    );
+    let out = Process::new("bash").args(["-c", &script]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "{err}");
+    assert!(err.is_empty(), "{err}");
 }
 
 #[test]
@@ -315,6 +361,23 @@ fn bad_inputs_are_one_line_errors_and_leave_nothing_behind() {
         &[],
         2,
         &["out.png", "extension"],
+        &keep,
+    );
+    // --format is for standard output, and names a video format.
+    fails(
+        d,
+        &["in.mp4", "-o", "out.mkv", "--format", "nut"],
+        &[],
+        2,
+        &["--format", "-o -", "out.mkv"],
+        &keep,
+    );
+    fails(
+        d,
+        &["in.mp4", "-o", "-", "--format", "png"],
+        &[],
+        2,
+        &["png", "not a video format", "matroska"],
         &keep,
     );
     // An encoder that fails (odd sizes cannot be yuv420p H.264): nothing half-written.

@@ -2,14 +2,12 @@
 //! with `edgegrad detect` frame by frame, 16-bit and RGB frames, streaming, frames cut short,
 //! bad sizes, and the steadiness of the automatic levels on a still, noisy scene.
 
+mod support;
+
 use std::path::Path;
 
-use assert_cmd::Command;
+use support::run::{edgegrad, stdout_of};
 use tempfile::TempDir;
-
-fn edgegrad() -> Command {
-    Command::cargo_bin("edgegrad").unwrap()
-}
 
 /// A small deterministic random number generator (xorshift), for noise.
 struct Noise(u64);
@@ -56,18 +54,12 @@ fn noisy_scene(w: usize, h: usize, frames: usize, sd: f64, seed: u64) -> Vec<u8>
 
 /// Runs `edgegrad video - --raw SPEC -o - ARGS` on `input`, returning stdout.
 fn video_raw(spec: &str, input: &[u8], args: &[&str]) -> Vec<u8> {
-    let out = edgegrad()
-        .args(["video", "-", "--raw", spec, "-o", "-"])
-        .args(args)
-        .write_stdin(input.to_vec())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+    stdout_of(
+        edgegrad()
+            .args(["video", "-", "--raw", spec, "-o", "-"])
+            .args(args)
+            .write_stdin(input.to_vec()),
+    )
 }
 
 /// What `edgegrad detect IMAGE -o OUT.pgm|ppm ARGS` writes after the header.
@@ -240,12 +232,9 @@ fn a_raw_file_input_is_read_like_standard_input_and_an_empty_input_gives_nothing
     let frames = noisy_scene(24, 16, 4, 8.0, 11);
     let file = dir.path().join("frames.gray");
     std::fs::write(&file, &frames).unwrap();
-    let from_file = edgegrad()
-        .args(["video", file.to_str().unwrap(), "--raw", "24x16", "-o", "-"])
-        .output()
-        .unwrap();
-    assert!(from_file.status.success());
-    assert_eq!(from_file.stdout, video_raw("24x16", &frames, &[]));
+    let from_file =
+        stdout_of(edgegrad().args(["video", file.to_str().unwrap(), "--raw", "24x16", "-o", "-"]));
+    assert_eq!(from_file, video_raw("24x16", &frames, &[]));
     assert!(video_raw("24x16", &[], &[]).is_empty());
 }
 

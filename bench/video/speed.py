@@ -3,7 +3,8 @@
 
 1. Pipeline throughput: raw gray frames from a file in RAM (/dev/shm), raw frames out to
    /dev/null, with the default options and with --canny (frames per second from --timings,
-   and the time of each stage summed over the frames).
+   the time of each stage summed over the frames, and the CPU time the process used per
+   frame, user + system: unlike the frame rate, it hardly depends on the machine's load).
 2. A 1080p H.264 clip to H.264 (libx264's defaults, yuv420p), against FFmpeg doing the same
    transcode with its own edge filter (`-vf edgedetect`) and with a plain gray conversion
    (`-vf format=gray`): wall-clock frames per second, best of --repeat runs.
@@ -17,6 +18,7 @@ beside the numbers: on a shared machine, compare within one run.
 import argparse
 import json
 import os
+import resource
 import subprocess
 import tempfile
 import time
@@ -28,6 +30,12 @@ def load():
 
 def run(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
+
+
+def cpu_seconds():
+    """User + system time of the finished child processes so far."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def best_wall(cmd, repeat):
@@ -57,21 +65,24 @@ def main():
 
         print(f"Pipeline throughput, 1920x1080 gray8 raw frames in RAM, {args.frames} frames "
               f"(load average {load()}):\n")
-        print("| options | frames/s | ms/frame | stages, ms/frame |")
-        print("|---|---|---|---|")
+        print("| options | frames/s | ms/frame | CPU ms/frame | stages, ms/frame |")
+        print("|---|---|---|---|---|")
         for name, opts in [("default", []), ("--canny", ["--canny"]),
                            ("default, --per-frame", ["--per-frame"])]:
-            best = None
+            best, cpu = None, float("inf")
             for _ in range(args.repeat):
+                before = cpu_seconds()
                 r = run([args.edgegrad, "video", gray, "--raw", "1920x1080", "-o", "-", "--quiet",
                          "--timings", *opts], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                 t = json.loads(r.stderr.decode().strip().splitlines()[-1])
+                cpu = min(cpu, (cpu_seconds() - before) * 1000 / t["frames"])
                 if best is None or t["fps"] > best["fps"]:
                     best = t
             n = best["frames"]
             stages = ", ".join(f"{k[:-3]} {v / n:.2f}" for k, v in best.items()
                                if k.endswith("_ms") and k != "total_ms")
-            print(f"| {name} | {best['fps']:.0f} | {1000 / best['fps']:.2f} | {stages} |")
+            print(f"| {name} | {best['fps']:.0f} | {1000 / best['fps']:.2f} | {cpu:.2f} | "
+                  f"{stages} |")
 
         print(f"\n1080p H.264 to H.264 (libx264 defaults, yuv420p), {args.frames} frames, "
               f"best of {args.repeat} (load average {load()}):\n")

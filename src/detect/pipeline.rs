@@ -206,7 +206,7 @@ impl Pipeline {
     /// Everything `wanted`, computed with the fewest passes: edges only runs the fused banded
     /// path, without any full-size float plane.
     pub fn run(&self, luma: LumaView<'_>, wanted: &Wanted, timings: &mut Timings) -> Detection {
-        self.run_with(luma, wanted, None, timings)
+        self.run_reusing(luma, wanted, None, Vec::new(), timings)
     }
 
     /// [`Pipeline::run`] on one frame of a sequence: the automatic levels (the default
@@ -233,20 +233,38 @@ impl Pipeline {
         steady: &mut SteadyLevels,
         timings: &mut Timings,
     ) -> Detection {
-        self.run_with(luma, wanted, Some(steady), timings)
+        self.run_reusing(luma, wanted, Some(steady), Vec::new(), timings)
     }
 
-    fn run_with(
+    /// [`Pipeline::run_steady`] with `steady`, [`Pipeline::run`] without, the edge map of the
+    /// fused path (the edges alone wanted) written into `map`'s memory when it holds enough:
+    /// frame after frame, one buffer instead of a fresh allocation each time (its contents do
+    /// not matter, every pixel is written).
+    ///
+    /// ```
+    /// use edgegrad::{DetectConfig, LumaView, Timings, Wanted};
+    /// let pipeline = DetectConfig::default().build().unwrap();
+    /// let frame = ndarray::Array2::from_shape_fn((16, 16), |(y, x)| ((x * 7 + y * 13) % 32) as u8);
+    /// let luma = LumaView::U8(frame.view());
+    /// let t = &mut Timings::new();
+    /// let buffer = vec![7u8; 16 * 16];
+    /// let at = buffer.as_ptr();
+    /// let d = pipeline.run_reusing(luma, &Wanted::edges(), None, buffer, t);
+    /// assert_eq!(d.edges.as_ref().unwrap().as_ptr(), at);
+    /// assert_eq!(d, pipeline.run(luma, &Wanted::edges(), t));
+    /// ```
+    pub fn run_reusing(
         &self,
         luma: LumaView<'_>,
         wanted: &Wanted,
         steady: Option<&mut SteadyLevels>,
+        map: Vec<u8>,
         timings: &mut Timings,
     ) -> Detection {
         if wanted.any_map() {
             maps::run(self, luma, wanted, steady, timings)
         } else if wanted.edges {
-            fused::run(self, luma, steady, timings)
+            fused::run(self, luma, steady, map, timings)
         } else {
             Detection {
                 threshold: f32::NAN,

@@ -69,13 +69,35 @@ impl FrameEdges {
     /// The output frame of `frame` (a whole input frame): the bytes of the picture, as a PGM
     /// or PPM of it holds them.
     pub fn frame(&mut self, frame: &[u8], timings: &mut Timings) -> Vec<u8> {
+        self.frame_reusing(frame, Vec::new(), timings)
+    }
+
+    /// [`FrameEdges::frame`], the edges written into `reuse`'s memory when it holds a frame (an
+    /// output frame written and done with): frame after frame, no allocation.
+    ///
+    /// ```
+    /// use edgegrad::detect::{DetectConfig, Picture};
+    /// use edgegrad::timings::Timings;
+    /// use edgegrad::video::{FrameEdges, Levels};
+    /// let pipeline = DetectConfig::default().build().unwrap();
+    /// let mut edges = FrameEdges::new(pipeline, Picture::Edges, Levels::Steady, "8x4".parse()?);
+    /// let frame: Vec<u8> = (0..32).map(|i| if i % 8 < 4 { 0 } else { 255 }).collect();
+    /// let first = edges.frame(&frame, &mut Timings::new());
+    /// let at = first.as_ptr();
+    /// let second = edges.frame_reusing(&frame, first, &mut Timings::new());
+    /// assert_eq!((second.as_ptr(), &second[..8]), (at, &[0, 0, 0, 255, 0, 0, 0, 0][..]));
+    /// # Ok::<(), edgegrad::video::RawSpecError>(())
+    /// ```
+    pub fn frame_reusing(
+        &mut self,
+        frame: &[u8],
+        reuse: Vec<u8>,
+        timings: &mut Timings,
+    ) -> Vec<u8> {
         let luma = self.luma.view(self.spec, frame);
-        let mut detection = match &mut self.steady {
-            Some(steady) => self
-                .pipeline
-                .run_steady(luma, &self.wanted, steady, timings),
-            None => self.pipeline.run(luma, &self.wanted, timings),
-        };
+        let mut detection =
+            self.pipeline
+                .run_reusing(luma, &self.wanted, self.steady.as_mut(), reuse, timings);
         let spec = self.spec;
         let picture = self.picture;
         timings.time("render_ms", || {

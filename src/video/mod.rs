@@ -5,7 +5,7 @@
 //! from any file, URL or camera FFmpeg opens), [`FrameEdges`] turns each into the picture wanted
 //! (the same [`Pipeline::run`](crate::detect::Pipeline::run) as `edgegrad detect`, with automatic
 //! levels that hold still from frame to frame unless [`Levels::PerFrame`]), and a [`FrameSink`]
-//! takes the pictures ([`RawSink`] to any writer, [`FfmpegSink`] to a video file). [`run()`]
+//! takes the pictures ([`RawSink`] to any writer, [`FfmpegSink`] to a video file or stream). [`run()`]
 //! joins the three on their own threads, frames in flight between them.
 //!
 //! ```
@@ -72,8 +72,11 @@ pub enum VideoError {
     #[error("{0}: cannot encode: {1}")]
     Encode(String, String),
     /// The extension names no video format this writes.
-    #[error("{0}: cannot tell the video format from the extension (use .mp4, .mov, .m4v, .mkv, .webm, .avi or .gif, or - for raw frames)")]
+    #[error("{0}: cannot tell the video format from the extension (use .mp4, .mov, .m4v, .mkv, .webm, .avi, .gif, .nut or .ts, or - for raw frames)")]
     Extension(String),
+    /// A format's name that names no video format this writes (the names it knows follow).
+    #[error("{0:?} is not a video format this writes (use {1})")]
+    Format(String, &'static str),
     /// A raw input ended in the middle of a frame (the frames before it were all processed).
     #[error("frame {frame} is cut short: {got} of its {expected} bytes")]
     CutShort {

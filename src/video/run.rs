@@ -1,7 +1,7 @@
 //! Frames in flight: decoding, edges and encoding run on three threads joined by bounded
 //! channels, so each stage works on its frame while the others work on theirs, and no more
-//! than [`IN_FLIGHT`] frames wait between two stages. Frame buffers go back to the decoder to
-//! be filled again.
+//! than [`IN_FLIGHT`] frames wait between two stages. Frame buffers go back to be filled
+//! again: input frames to the decoder, output frames from the encoder to the edge stage.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -75,11 +75,16 @@ pub fn run(
     let (decoded_tx, decoded_rx) = mpsc::sync_channel(IN_FLIGHT);
     let (free_tx, free_rx) = mpsc::channel();
     let (edges_tx, edges_rx) = mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT);
+    let (written_tx, written_rx) = mpsc::channel();
     let writer: &mut dyn FrameSink = &mut *sink;
     let (read, made, written) = thread::scope(|scope| {
         let decoder = scope.spawn(move || decode(source, stop, decoded_tx, free_rx));
-        let encoder = scope.spawn(move || encode(writer, edges_rx));
-        let made = detect(edges, decoded_rx, free_tx, edges_tx, progress);
+        let encoder = scope.spawn(move || encode(writer, edges_rx, written_tx));
+        let frees = Frees {
+            input: free_tx,
+            output: written_rx,
+        };
+        let made = detect(edges, decoded_rx, frees, edges_tx, progress);
         (join(decoder), made, join(encoder))
     });
     let (read_timings, stopped) = read?;
@@ -93,11 +98,12 @@ pub fn run(
     let ending = if closed {
         Ending::OutputClosed
     } else {
-        sink.finish()?;
-        if stopped {
-            Ending::Stopped
-        } else {
-            Ending::Done
+        match sink.finish() {
+            Ok(()) if stopped => Ending::Stopped,
+            Ok(()) => Ending::Done,
+            // The reader went away as the last frames were written.
+            Err(VideoError::OutputClosed) => Ending::OutputClosed,
+            Err(e) => return Err(e),
         }
     };
     Ok(Summary {
@@ -142,12 +148,21 @@ fn decode(
     }
 }
 
-/// The edge stage, on the calling thread: each decoded frame through the pipeline, its buffer
-/// back to the decoder, the picture on to the encoder.
+/// The buffers the edge stage passes on and takes back.
+struct Frees {
+    /// Input frames done with, back to the decoder.
+    input: mpsc::Sender<Vec<u8>>,
+    /// Output frames written, back from the encoder.
+    output: Receiver<Vec<u8>>,
+}
+
+/// The edge stage, on the calling thread: each decoded frame through the pipeline (into an
+/// output frame written before, when there is one), its buffer back to the decoder, the
+/// picture on to the encoder.
 fn detect(
     edges: &mut FrameEdges,
     decoded: Receiver<Result<Vec<u8>, VideoError>>,
-    free: mpsc::Sender<Vec<u8>>,
+    frees: Frees,
     out: SyncSender<Vec<u8>>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Timings, VideoError> {
@@ -155,8 +170,9 @@ fn detect(
     let mut done = 0;
     for frame in decoded {
         let frame = frame?;
-        let picture = edges.frame(&frame, &mut timings);
-        let _ = free.send(frame);
+        let reuse = frees.output.try_recv().unwrap_or_default();
+        let picture = edges.frame_reusing(&frame, reuse, &mut timings);
+        let _ = frees.input.send(frame);
         if out.send(picture).is_err() {
             // The encoder stopped; its result says why.
             break;
@@ -167,17 +183,21 @@ fn detect(
     Ok(timings)
 }
 
-/// The encoding stage: writes each picture. Returns its timings, the frames written and
-/// whether the output was closed by its reader.
+/// The encoding stage: writes each picture, its buffer then back to the edge stage. Returns
+/// its timings, the frames written and whether the output was closed by its reader.
 fn encode(
     sink: &mut dyn FrameSink,
     pictures: Receiver<Vec<u8>>,
+    written: mpsc::Sender<Vec<u8>>,
 ) -> Result<(Timings, u64, bool), VideoError> {
     let mut timings = Timings::new();
     let mut frames = 0;
     for picture in pictures {
         match timings.time("encode_ms", || sink.write_frame(&picture)) {
-            Ok(()) => frames += 1,
+            Ok(()) => {
+                frames += 1;
+                let _ = written.send(picture);
+            }
             Err(VideoError::OutputClosed) => return Ok((timings, frames, true)),
             Err(e) => return Err(e),
         }

@@ -120,6 +120,13 @@ pub fn command(key: Key) -> Option<Command> {
     })
 }
 
+/// The command of `key`, one of the keys the window saw down this turn (with key repeat),
+/// when it acts now: at once when pressed (it is among `once`, the keys newly pressed), and
+/// while held only for the commands that repeat.
+pub fn pressed(key: Key, once: &[Key]) -> Option<Command> {
+    command(key).filter(|&c| repeats(c) || once.contains(&key))
+}
+
 /// Whether holding the key down repeats the command (steps do; toggles and actions do not).
 pub fn repeats(c: Command) -> bool {
     use Command::*;
@@ -537,6 +544,11 @@ mod tests {
         assert!(!repeats(Command::Thin));
         assert!(!repeats(Command::Save));
         assert!(!repeats(Command::Show(Picture::Edges)));
+        // Held: only the commands that repeat; newly pressed: all.
+        assert_eq!(pressed(Key::Up, &[]), Some(Command::ThresholdUp));
+        assert_eq!(pressed(Key::T, &[]), None);
+        assert_eq!(pressed(Key::T, &[Key::T]), Some(Command::Thin));
+        assert_eq!(pressed(Key::F1, &[Key::F1]), None);
     }
 
     #[test]

@@ -12,10 +12,10 @@ use minifb::{Key, KeyRepeat, Window};
 
 use super::compute::{Frame, Job, Photo};
 use super::freshness::Work;
-use super::keys::{command, repeats, Effect, HELP};
+use super::keys::{pressed, Effect, HELP};
 use super::player::Player;
 use super::state::State;
-use super::window::{take, timings_line, Session};
+use super::window::{resized, show, take, timings_line, Session};
 
 /// How far Left and Right seek.
 const SEEK_SECONDS: f64 = 5.0;
@@ -102,10 +102,9 @@ pub fn run(mut window: Window, mut state: State, s: Session, player: Player) -> 
                 // Reloading means nothing for frames; the rest are the still preview's keys.
                 Key::Left | Key::Right | Key::Space | Key::R => {}
                 _ => {
-                    let Some(c) = command(key) else { continue };
-                    if !repeats(c) && !once.contains(&key) {
+                    let Some(c) = pressed(key, &once) else {
                         continue;
-                    }
+                    };
                     match state.apply(c) {
                         Effect::Nothing => {}
                         Effect::Update => dirty = true,
@@ -116,11 +115,7 @@ pub fn run(mut window: Window, mut state: State, s: Session, player: Player) -> 
                 }
             }
         }
-        let now_size = window.get_size();
-        if now_size != size {
-            size = now_size;
-            dirty = true;
-        }
+        dirty |= resized(&window, &mut size);
         if let Some(f) = player.take() {
             current = Some(Arc::new(f.photo));
             state.version = f.index;
@@ -148,10 +143,7 @@ pub fn run(mut window: Window, mut state: State, s: Session, player: Player) -> 
             state.status = Some(status(&player, &meter));
             window.set_title(&state.title());
         }
-        match &frame {
-            Some(f) => window.update_with_buffer(&f.pixels, f.size.0, f.size.1)?,
-            None => window.update(),
-        }
+        show(&mut window, &frame)?;
         next_turn = Instant::now() + TURN;
     }
     Ok(())

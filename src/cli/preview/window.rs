@@ -13,7 +13,7 @@ use minifb::{KeyRepeat, ScaleMode, Window, WindowOptions};
 
 use super::compute::{Frame, Job, Outcome};
 use super::freshness::Work;
-use super::keys::{command, repeats, Effect, HELP};
+use super::keys::{pressed, Effect, HELP};
 use super::scale::BACKGROUND;
 use super::state::{Found, State};
 use super::watch::Watch;
@@ -86,10 +86,9 @@ pub fn run(mut window: Window, mut state: State, s: Session) -> Result<()> {
     while window.is_open() {
         let once = window.get_keys_pressed(KeyRepeat::No);
         for key in window.get_keys_pressed(KeyRepeat::Yes) {
-            let Some(c) = command(key) else { continue };
-            if !repeats(c) && !once.contains(&key) {
+            let Some(c) = pressed(key, &once) else {
                 continue;
-            }
+            };
             match state.apply(c) {
                 Effect::Nothing => {}
                 Effect::Update => dirty = true,
@@ -98,11 +97,7 @@ pub fn run(mut window: Window, mut state: State, s: Session) -> Result<()> {
                 Effect::Quit => return Ok(()),
             }
         }
-        let now_size = window.get_size();
-        if now_size != size {
-            size = now_size;
-            dirty = true;
-        }
+        dirty |= resized(&window, &mut size);
         if let Some(w) = &mut watch {
             if w.changed(&state.file().path, Instant::now()) {
                 state.version += 1;
@@ -125,14 +120,28 @@ pub fn run(mut window: Window, mut state: State, s: Session) -> Result<()> {
             fresh = timings.map(|t| (work, t)).or(fresh);
             next = s.worker.try_result()?;
         }
-        match &frame {
-            Some(f) => window.update_with_buffer(&f.pixels, f.size.0, f.size.1)?,
-            None => window.update(),
-        }
+        show(&mut window, &frame)?;
         if let (true, Some((work, t))) = (s.timings, fresh) {
             eprintln!("{}", timings_line(work, &t));
         }
         next_frame = Instant::now() + FRAME;
+    }
+    Ok(())
+}
+
+/// Whether the window's size differs from `size`, which becomes the window's.
+pub fn resized(window: &Window, size: &mut (usize, usize)) -> bool {
+    let now = window.get_size();
+    let changed = now != *size;
+    *size = now;
+    changed
+}
+
+/// Draws `frame` in the window (or just takes its events while there is none).
+pub fn show(window: &mut Window, frame: &Option<Frame>) -> Result<()> {
+    match frame {
+        Some(f) => window.update_with_buffer(&f.pixels, f.size.0, f.size.1)?,
+        None => window.update(),
     }
     Ok(())
 }

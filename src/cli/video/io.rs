@@ -1,5 +1,6 @@
 //! Where `edgegrad video` reads and writes: raw frames from standard input or a file, or any
-//! input through FFmpeg; raw frames to standard output, or a video file through FFmpeg.
+//! input through FFmpeg; raw frames or (with --format) an encoded video to standard output, or
+//! a video file through FFmpeg.
 
 use std::fmt;
 use std::fs::File;
@@ -23,20 +24,50 @@ pub fn ffmpeg() -> Ffmpeg {
     Ffmpeg::new(std::env::var_os(FFMPEG_VAR).unwrap_or_else(|| "ffmpeg".into()))
 }
 
+/// The format of what `-o -` writes (--format).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Raw frames (`raw`), the default.
+    Raw,
+    /// A video of this container and codec.
+    Video(Container),
+}
+
+/// Parses --format: `raw`, an extension (`mkv`) or FFmpeg's name of a container (`matroska`).
+pub fn parse_format(text: &str) -> Result<Format, String> {
+    if text.eq_ignore_ascii_case("raw") || text.eq_ignore_ascii_case("rawvideo") {
+        return Ok(Format::Raw);
+    }
+    Container::from_name(text)
+        .map(Format::Video)
+        .map_err(|e| e.to_string())
+}
+
 /// Where the frames go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Output {
     /// `-`: raw frames on standard output.
-    Stdout,
+    Raw,
+    /// `-` with --format: a video of this container on standard output.
+    Stream(Container),
     /// A video file.
     File(PathBuf),
 }
 
 impl Output {
-    /// `-` or a video file whose extension names a container (a usage error otherwise).
-    pub fn parse(text: &str) -> Result<Output, UsageError> {
+    /// `-` (in `format`, raw frames if not given) or a video file whose extension names a
+    /// container (without `format`, which is for `-` only). A usage error otherwise.
+    pub fn parse(text: &str, format: Option<Format>) -> Result<Output, UsageError> {
         if text == "-" {
-            return Ok(Output::Stdout);
+            return Ok(match format {
+                None | Some(Format::Raw) => Output::Raw,
+                Some(Format::Video(container)) => Output::Stream(container),
+            });
+        }
+        if format.is_some() {
+            return Err(UsageError(format!(
+                "--format is the format of -o - (standard output); {text}'s extension chooses                  its own"
+            )));
         }
         let path = PathBuf::from(text);
         Container::from_path(&path).map_err(|e| UsageError(format!("-o {e}")))?;
@@ -47,7 +78,7 @@ impl Output {
 impl fmt::Display for Output {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Output::Stdout => f.write_str("standard output"),
+            Output::Raw | Output::Stream(_) => f.write_str("standard output"),
             Output::File(p) => write!(f, "{}", p.display()),
         }
     }
@@ -138,7 +169,15 @@ pub fn open_output(
     rate: FrameRate,
 ) -> Result<Box<dyn FrameSink>> {
     Ok(match output {
-        Output::Stdout => Box::new(RawSink::new(stdout())),
+        Output::Raw => Box::new(RawSink::new(stdout())),
+        Output::Stream(container) => Box::new(FfmpegSink::stream(
+            ffmpeg,
+            stdout(),
+            &output.to_string(),
+            *container,
+            spec,
+            rate,
+        )?),
         Output::File(path) => Box::new(FfmpegSink::create(ffmpeg, path, spec, rate)?),
     })
 }
@@ -164,7 +203,7 @@ fn stdin() -> Box<dyn Read + Send> {
     Box::new(std::io::stdin())
 }
 
-/// Standard output, written frame by frame without the line buffering of `std::io::stdout`.
+/// Standard output, written as it comes without the line buffering of `std::io::stdout`.
 fn stdout() -> Box<dyn Write + Send> {
     #[cfg(unix)]
     {

@@ -38,6 +38,7 @@ use super::UsageError;
 ///
 /// Examples: `edgegrad video clip.mp4 -o edges.mkv`,
 /// `edgegrad video camera --canny -o out.mp4`,
+/// `edgegrad video clip.mp4 -o - --format matroska | ffplay -`,
 /// `ffmpeg -i in.mp4 -f rawvideo -pix_fmt gray - | edgegrad video - --raw 1280x720 -o - | ffplay
 /// -f rawvideo -pixel_format gray -video_size 1280x720 -`.
 #[derive(Debug, Args)]
@@ -48,12 +49,19 @@ pub struct VideoArgs {
     input: String,
 
     /// The output: a video file whose extension chooses the container and codec (.mp4, .mov,
-    /// .m4v: H.264; .mkv, .avi: lossless FFV1; .webm: VP9; .gif), or `-` for raw frames on
-    /// standard output (8-bit gray for edges and magnitude, rgb24 for the colour pictures),
-    /// each written as soon as it is made. A file is written under a temporary name and
-    /// renamed when complete.
+    /// .m4v, .ts: H.264; .mkv, .avi, .nut: lossless FFV1; .webm: VP9; .gif), or `-` for
+    /// standard output: raw frames (8-bit gray for edges and magnitude, rgb24 for the colour
+    /// pictures), each written as soon as it is made, or the video --format names. A file is
+    /// written under a temporary name and renamed when complete.
     #[arg(short = 'o', value_name = "OUTPUT")]
     out: String,
+
+    /// The format of -o -: `raw` frames (the default), or a video, named by an extension
+    /// (mkv, mp4, ts, ...) or FFmpeg's name of the container (matroska, nut, mpegts, mp4,
+    /// webm, ...), with the codec the extension stands for. MP4 and MOV are written
+    /// fragmented, as a stream must be. For -o - only: a file's extension chooses its format.
+    #[arg(long, value_name = "FORMAT", value_parser = io::parse_format)]
+    format: Option<io::Format>,
 
     /// Read raw frames (from INPUT: `-` or a file) instead of a video: WIDTHxHEIGHT with
     /// the pixel format gray8 (1 byte a pixel), gray16 (2 bytes, little-endian) or rgb24,
@@ -100,10 +108,14 @@ const STOPPED: u8 = 130;
 
 /// Runs `edgegrad video`.
 pub fn video(args: VideoArgs) -> Result<ExitCode> {
+    // Frame after frame, the same buffers are made and dropped: the heap keeps them rather
+    // than have them faulted in again every frame.
+    #[cfg(target_os = "linux")]
+    edgegrad::alloc::keep_freed_heap();
     let pipeline = args.options.pipeline()?;
     let picture = args.options.output;
     let input = VideoInput::parse(&args.input);
-    let output = io::Output::parse(&args.out)?;
+    let output = io::Output::parse(&args.out, args.format)?;
     check_paths(&input, &output, &args)?;
     let ffmpeg = io::ffmpeg();
     let mut source = io::open_input(&ffmpeg, &input, args.raw, picture)?;

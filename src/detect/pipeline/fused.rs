@@ -19,14 +19,22 @@ use crate::image::row_cache::RowCache;
 use crate::image::LumaView;
 use crate::timings::Timings;
 
+/// The edge map of `luma`, in `reuse`'s memory when it holds enough (every pixel is written).
 pub(super) fn run(
     pipeline: &Pipeline,
     luma: LumaView<'_>,
     steady: Option<&mut SteadyLevels>,
+    mut reuse: Vec<u8>,
     timings: &mut Timings,
 ) -> Detection {
     let (rows, cols) = luma.dim();
-    let mut edges = Array2::<u8>::zeros((rows, cols));
+    let map = if reuse.capacity() >= rows * cols {
+        reuse.resize(rows * cols, 0);
+        reuse
+    } else {
+        vec![0; rows * cols]
+    };
+    let mut edges = Array2::from_shape_vec((rows, cols), map).expect("rows x cols values");
     let map = edges.as_slice_mut().expect("fresh arrays are contiguous");
     let top = || magnitude_top(&luma);
     let levels = with_plane!(luma, |plane| edges_of(

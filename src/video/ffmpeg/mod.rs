@@ -1,7 +1,7 @@
 //! Video files, URLs and cameras through the `ffmpeg` program, run as a child process with raw
 //! frames on its pipes: [`FfmpegSource`] decodes any input FFmpeg reads into raw frames,
 //! [`FfmpegSink`] encodes raw frames into a video file whose container and codec follow its
-//! extension ([`Container`]).
+//! extension, or into a stream of a named format ([`Container`]).
 //!
 //! Children run in their own process group on Unix, so a Ctrl-C in the terminal reaches
 //! edgegrad alone, which then ends them in order (the encoder finishing its file).
