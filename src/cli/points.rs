@@ -75,7 +75,7 @@ impl PointsArgs {
             )));
         }
         let min_length = self.min_length.unwrap_or(0.0);
-        if !(min_length >= 0.0 && min_length.is_finite()) {
+        if !min_length.is_finite() || min_length < 0.0 {
             return Err(UsageError(format!(
                 "--min-length must be a number of pixels at least 0, got {min_length}"
             )));

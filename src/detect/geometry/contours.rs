@@ -43,7 +43,7 @@ const REACH: isize = 2;
 /// # Ok::<(), edgegrad::detect::geometry::GeometryError>(())
 /// ```
 pub fn link(maps: &EdgeMaps<'_>, min_length: f32) -> Result<Curves, GeometryError> {
-    if !(min_length >= 0.0) {
+    if min_length.is_nan() || min_length < 0.0 {
         return Err(GeometryError::MinLength(min_length));
     }
     let (height, width) = maps.edges.dim();
@@ -85,7 +85,7 @@ fn score(a: &Located, b: &Located) -> f32 {
     let side_b = b.gy * dx - b.gx * dy;
     let distance = dx.hypot(dy);
     let agree = (side_a > 0.0 && side_b > 0.0) || (side_a < 0.0 && side_b < 0.0);
-    if !agree || !(distance > 0.0) {
+    if !agree || distance.is_nan() || distance <= 0.0 {
         0.0
     } else if side_a > 0.0 {
         1.0 / distance

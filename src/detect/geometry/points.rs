@@ -137,7 +137,7 @@ fn fit_at(maps: &EdgeMaps<'_>, (row, col): (usize, usize)) -> Located {
 /// `[-0.5, 0.5]`; 0 when the parabola is not concave (no peak) or a sample is not finite.
 fn peak_offset(a: f32, b: f32, c: f32) -> f32 {
     let curvature = a - 2.0 * b + c;
-    if !(curvature < 0.0) {
+    if curvature.is_nan() || curvature >= 0.0 {
         return 0.0;
     }
     let offset = 0.5 * (a - c) / curvature;

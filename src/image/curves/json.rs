@@ -43,7 +43,7 @@ pub fn write(w: &mut dyn Write, curves: &Curves, options: &[(&str, String)]) -> 
     for (id, curve) in curves.curves.iter().enumerate() {
         let comma = if id == 0 { "" } else { "," };
         write!(w, "{comma}\n{{\"id\":{id},\"closed\":{}", curve.closed)?;
-        let fields: [(&str, fn(&EdgePoint) -> f32); 4] = [
+        let fields: [(&str, Field); 4] = [
             ("x", |p| p.x),
             ("y", |p| p.y),
             ("strength", |p| p.strength),
@@ -61,6 +61,9 @@ pub fn write(w: &mut dyn Write, curves: &Curves, options: &[(&str, String)]) -> 
     }
     writeln!(w, "]}}")
 }
+
+/// How a value is read from a point.
+type Field = fn(&EdgePoint) -> f32;
 
 /// A finite number as JSON writes it; `null` for NaN and infinities, which JSON lacks.
 fn number(v: f32) -> String {
