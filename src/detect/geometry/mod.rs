@@ -1,5 +1,5 @@
 //! Edges as geometry: the thinned edges of a detection as sub-pixel points ([`points`]) linked
-//! into ordered curves ([`contours`]).
+//! into ordered curves ([`mod@contours`]).
 //!
 //! Both need the full maps of a detection, the edge map, magnitude and derivatives
 //! ([`WANTED`]), and edges thinned by non-maximum suppression (`--thin`, Canny or the
@@ -140,7 +140,7 @@ impl<'a> EdgeMaps<'a> {
 /// `min_length` pixels dropped. Refuses a pipeline that does not thin its edges.
 ///
 /// To draw a picture from the same run, run the pipeline with [`WANTED`] added to the
-/// picture's needs and call [`contours`] on the [`Detection`] instead.
+/// picture's needs and call [`contours()`] on the [`Detection`] instead.
 pub fn trace(
     pipeline: &Pipeline,
     luma: LumaView<'_>,
