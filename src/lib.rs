@@ -31,6 +31,7 @@ pub mod timings;
 pub mod video;
 
 pub use detect::{DetectConfig, Detection, EdgeRule, Picture, Pipeline, Wanted};
+pub use image::curves::{Curve, Curves, EdgePoint};
 pub use image::{load, DecodeLimits, LoadError, LoadOptions, Loaded, Luma, LumaView};
 pub use numeric::diff::{diff, DiffError, DiffOptions};
 pub use numeric::gradient::{gradient, GradientError, GradientOptions, Spacing};

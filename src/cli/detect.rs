@@ -14,6 +14,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::Args;
 use edgegrad::detect::derivatives::Operator;
 use edgegrad::detect::edges::threshold::Threshold;
+use edgegrad::detect::geometry;
 use edgegrad::detect::pipeline::StreamError;
 use edgegrad::detect::{
     DetectConfig, Detection, EdgeOrder, EdgeRule, HysteresisLevels, Picture, Pipeline, Wanted,
@@ -29,6 +30,7 @@ use edgegrad::io::atomic::{same_file, write_atomically};
 use edgegrad::timings::Timings;
 use ndarray::{Array2, ArrayView2};
 
+use super::points::{PointsArgs, PointsJob};
 use super::UsageError;
 
 /// Find the edges of an image.
@@ -94,6 +96,9 @@ pub struct DetectArgs {
 
     #[command(flatten)]
     options: DetectOptions,
+
+    #[command(flatten)]
+    geometry: PointsArgs,
 }
 
 /// When `detect` streams the image (`--stream`).
@@ -278,6 +283,7 @@ struct DetectJob {
     out_format: PictureFormat,
     saves: Vec<(Array, PathBuf, RawFormat)>,
     wanted: Wanted,
+    points: Option<PointsJob>,
 }
 
 /// The default picture path: INPUT with its extension replaced by `.KIND.png`.
@@ -323,8 +329,10 @@ impl DetectJob {
                 saves.push((array, path.clone(), format));
             }
         }
+        let points = args.geometry.job(&pipeline)?;
         let outputs: Vec<&PathBuf> = std::iter::once(&out)
             .chain(saves.iter().map(|s| &s.1))
+            .chain(points.as_ref().map(|p| &p.path))
             .collect();
         for (i, p) in outputs.iter().enumerate() {
             if p.as_path() == args.input || same_file(p, &args.input) {
@@ -351,15 +359,21 @@ impl DetectJob {
                 RawFormat::Npy | RawFormat::Tiff => array_wanted(array),
             })
             .fold(kind.wanted(), Wanted::union);
+        let wanted = match points {
+            Some(_) => wanted.union(geometry::WANTED),
+            None => wanted,
+        };
+        let background = points.as_ref().is_some_and(|p| p.background);
         Ok(DetectJob {
             pipeline,
-            load: opts.load_options(kind.needs_photo()),
+            load: opts.load_options(kind.needs_photo() || background),
             kind,
             depth,
             out,
             out_format,
             saves,
             wanted,
+            points,
         })
     }
 }
@@ -405,6 +419,8 @@ fn stream_format(plan: &DetectJob) -> Result<RowFormat, &'static str> {
         Err("only the edges picture is streamed (--output edges)")
     } else if !plan.saves.is_empty() {
         Err("--save-dx, --save-dy, --save-magnitude and --save-direction need the whole image")
+    } else if plan.points.is_some() {
+        Err("--points needs the whole image")
     } else {
         RowFormat::from_path(&plan.out).ok_or("edges are streamed to .png or .pgm files only")
     }
@@ -465,7 +481,7 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
         timings.time("decode_ms", || load_image(&args.input, &plan.load))?;
     // A map picture alone is drawn band by band, without the float maps; into a PNG, streamed
     // to the file as it is drawn.
-    let alone = plan.saves.is_empty();
+    let alone = plan.saves.is_empty() && plan.points.is_none();
     let colour = plan.pipeline.picture_colour(plan.kind, plan.depth);
     if let (true, true, Some(colour)) = (alone, plan.out_format.is_png(), colour) {
         let (rows, cols) = luma.dim();
@@ -493,10 +509,15 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
             .draw(luma.view(), plan.kind, plan.depth, &mut timings),
         false => None,
     };
+    let mut curves = None;
     let (picture, detection) = match banded {
         Some(picture) => (picture, Detection::default()),
         None => {
             let mut detection = plan.pipeline.run(luma.view(), &plan.wanted, &mut timings);
+            curves = match &plan.points {
+                Some(job) => Some(timings.time("geometry_ms", || job.curves(&detection))?),
+                None => None,
+            };
             let picture = timings.time("render_ms", || {
                 plan.kind
                     .draw_taking(&mut detection, photo.as_ref(), plan.depth)
@@ -519,6 +540,9 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
                 RawFormat::Npy | RawFormat::Tiff => write_raw(path, array_of(&detection, *array)),
             };
             written.with_context(|| path.display().to_string())?;
+        }
+        if let (Some(job), Some(curves)) = (&plan.points, &curves) {
+            job.write(curves, &detection, &args.options, photo.as_ref())?;
         }
         Ok(())
     })?;

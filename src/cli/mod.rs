@@ -3,6 +3,7 @@
 mod batch;
 pub mod detect;
 mod numeric;
+mod points;
 #[cfg(feature = "preview")]
 mod preview;
 pub mod video;

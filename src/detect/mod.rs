@@ -1,10 +1,12 @@
 //! Edge detection: derivative operators, smoothing, edge decisions and the [`Pipeline`] that
 //! runs them, with its fused banded path; the [`EdgeRule`] and the rest of its configuration,
-//! and the [`Picture`]s drawn from its results.
+//! the [`Picture`]s drawn from its results, and the edges as
+//! sub-pixel curves ([`geometry`]).
 
 pub mod config;
 pub mod derivatives;
 pub mod edges;
+pub mod geometry;
 pub mod picture;
 pub mod pipeline;
 pub mod rule;

@@ -360,6 +360,16 @@ impl Pipeline {
         pictures::colour(picture, depth)
     }
 
+    /// Whether the edges are thinned to one pixel (non-maximum suppression: `thin`, Canny or
+    /// the automatic level), as [`geometry`](super::geometry) needs them.
+    ///
+    /// ```
+    /// assert!(edgegrad::DetectConfig::default().build().unwrap().thins());
+    /// ```
+    pub fn thins(&self) -> bool {
+        self.thin
+    }
+
     /// The derivative operator with its smoothing.
     pub fn derivatives(&self) -> &Derivatives {
         &self.derivatives

@@ -4,10 +4,13 @@
 //! [`arrays`] turns images given as arrays into the same grids), `plane` is
 //! how banded kernels read a grid (row by row, through a `RowSource`), `bands` runs them over
 //! bands of rows in parallel and `row_cache` keeps the rows they reuse; [`render`] draws results
-//! and [`encode`] writes pictures and raw arrays. Nothing here knows the command line.
+//! and [`encode`] writes pictures and raw arrays;
+//! [`curves`] holds edges as sub-pixel curves and writes them as CSV, JSON or SVG. Nothing here
+//! knows the command line.
 
 pub mod arrays;
 pub(crate) mod bands;
+pub mod curves;
 pub mod decode;
 pub mod encode;
 pub mod luma;

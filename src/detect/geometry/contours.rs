@@ -1,0 +1,192 @@
+//! Linking sub-pixel edge points into curves, by Devernay's chaining as Grompone von Gioi and
+//! Randall implement it (IPOL 2017).
+//!
+//! Each point looks at the points of the 5 x 5 pixels around its own (so a one-pixel gap is
+//! bridged) for the nearest one ahead of it and the nearest one behind it, "ahead" meaning
+//! along the edge with the bright side on the left in image coordinates (along `(dy, -dx)`).
+//! A pair qualifies only if the two gradients point the same way (positive dot product) and
+//! both points agree which of them is ahead, so points on edges of opposite contrast, or
+//! across an edge, are never linked. A link is made unless the point it leads to already
+//! has a nearer one, which it then replaces; each point keeps at most one link forward and
+//! one back, so curves never branch or loop back on themselves and no point is in two curves.
+//! At a crossing or a T-junction the nearer compatible neighbour wins and the rest go on as
+//! curves of their own; points are visited in raster order and ties go to the first
+//! neighbour in raster order, so the result is the same every run.
+//!
+//! Curves are then read off the links: a chain with two ends is an open curve, listed from its
+//! first point; a cycle is a closed curve, listed from its first point in raster order.
+//! Curves come in the raster order of the first point met of each.
+
+use super::points::{locate, Located};
+use super::{Curve, Curves, EdgeMaps, GeometryError};
+
+/// No link.
+const NONE: u32 = u32::MAX;
+
+/// How far (in pixels, each way) a point looks for the points to link to.
+const REACH: isize = 2;
+
+/// The sub-pixel points of `maps` linked into curves, those shorter than `min_length` pixels
+/// ([`Curve::length`]) dropped.
+///
+/// ```
+/// use edgegrad::detect::geometry::{link, EdgeMaps};
+/// use ndarray::Array2;
+/// // A vertical edge line down column 3, with a one-pixel gap at row 4: still one curve.
+/// let edges = Array2::from_shape_fn((9, 7), |(y, x)| if x == 3 && y != 4 { 255u8 } else { 0 });
+/// let m = Array2::from_elem((9, 7), 1.0f32);
+/// let (dx, dy) = (Array2::from_elem((9, 7), 1.0f32), Array2::zeros((9, 7)));
+/// let curves = link(&EdgeMaps::new(edges.view(), m.view(), dx.view(), dy.view())?, 0.0)?;
+/// assert_eq!(curves.curves.len(), 1);
+/// assert_eq!(curves.curves[0].points.len(), 8);
+/// assert_eq!(curves.curves[0].length(), 8.0);
+/// # Ok::<(), edgegrad::detect::geometry::GeometryError>(())
+/// ```
+pub fn link(maps: &EdgeMaps<'_>, min_length: f32) -> Result<Curves, GeometryError> {
+    if min_length.is_nan() || min_length < 0.0 {
+        return Err(GeometryError::MinLength(min_length));
+    }
+    let (height, width) = maps.edges.dim();
+    let points = locate(maps);
+    if points.len() >= NONE as usize {
+        return Err(GeometryError::TooManyPoints(points.len()));
+    }
+    let index = pixel_index(&points, height, width);
+    let (next, prev) = chain(&points, &index, height, width);
+    let curves = read_curves(&points, &next, &prev)
+        .into_iter()
+        .filter(|c| c.length() >= min_length)
+        .collect();
+    Ok(Curves {
+        width,
+        height,
+        curves,
+    })
+}
+
+/// For each pixel (row-major), the index of its point, or [`NONE`].
+fn pixel_index(points: &[Located], height: usize, width: usize) -> Vec<u32> {
+    let mut index = vec![NONE; height * width];
+    for (i, p) in points.iter().enumerate() {
+        index[p.row * width + p.col] = i as u32;
+    }
+    index
+}
+
+/// The score of linking `a` to `b`: `1 / distance` when `b` is ahead of `a`, `-1 / distance`
+/// when behind, 0 when they may not be linked (gradients apart by 90° or more, the two points
+/// disagreeing which is ahead, or the same position).
+fn score(a: &Located, b: &Located) -> f32 {
+    if a.gx * b.gx + a.gy * b.gy <= 0.0 {
+        return 0.0;
+    }
+    let (dx, dy) = (b.point.x - a.point.x, b.point.y - a.point.y);
+    let side_a = a.gy * dx - a.gx * dy;
+    let side_b = b.gy * dx - b.gx * dy;
+    let distance = dx.hypot(dy);
+    let agree = (side_a > 0.0 && side_b > 0.0) || (side_a < 0.0 && side_b < 0.0);
+    if !agree || distance.is_nan() || distance <= 0.0 {
+        0.0
+    } else if side_a > 0.0 {
+        1.0 / distance
+    } else {
+        -1.0 / distance
+    }
+}
+
+/// The links: `next[i]` the point after point `i`, `prev[i]` the one before ([`NONE`] for
+/// none), always consistent (`next[a] == b` exactly when `prev[b] == a`).
+fn chain(points: &[Located], index: &[u32], height: usize, width: usize) -> (Vec<u32>, Vec<u32>) {
+    let n = points.len();
+    let (mut next, mut prev) = (vec![NONE; n], vec![NONE; n]);
+    let at = |i: u32| &points[i as usize];
+    for (from, p) in points.iter().enumerate() {
+        let from = from as u32;
+        let (mut ahead, mut ahead_score) = (NONE, 0.0f32);
+        let (mut behind, mut behind_score) = (NONE, 0.0f32);
+        for dr in -REACH..=REACH {
+            for dc in -REACH..=REACH {
+                let (r, c) = (p.row as isize + dr, p.col as isize + dc);
+                if r < 0 || c < 0 || r >= height as isize || c >= width as isize {
+                    continue;
+                }
+                let to = index[r as usize * width + c as usize];
+                if to == NONE || to == from {
+                    continue;
+                }
+                let s = score(p, at(to));
+                if s > ahead_score {
+                    (ahead, ahead_score) = (to, s);
+                }
+                if s < behind_score {
+                    (behind, behind_score) = (to, s);
+                }
+            }
+        }
+        let f = from as usize;
+        if ahead != NONE && next[f] != ahead {
+            let alt = prev[ahead as usize];
+            if alt == NONE || score(at(alt), at(ahead)) < ahead_score {
+                if next[f] != NONE {
+                    prev[next[f] as usize] = NONE;
+                }
+                next[f] = ahead;
+                if alt != NONE {
+                    next[alt as usize] = NONE;
+                }
+                prev[ahead as usize] = from;
+            }
+        }
+        if behind != NONE && prev[f] != behind {
+            let alt = next[behind as usize];
+            if alt == NONE || score(at(alt), at(behind)) > behind_score {
+                if alt != NONE {
+                    prev[alt as usize] = NONE;
+                }
+                next[behind as usize] = from;
+                if prev[f] != NONE {
+                    next[prev[f] as usize] = NONE;
+                }
+                prev[f] = behind;
+            }
+        }
+    }
+    (next, prev)
+}
+
+/// The curves the links make, each point in exactly one.
+fn read_curves(points: &[Located], next: &[u32], prev: &[u32]) -> Vec<Curve> {
+    let mut seen = vec![false; points.len()];
+    let mut curves = Vec::new();
+    for start in 0..points.len() {
+        if seen[start] {
+            continue;
+        }
+        // Back to the chain's first point, or round to `start` on a cycle.
+        let mut head = start;
+        let mut closed = false;
+        while prev[head] != NONE {
+            head = prev[head] as usize;
+            if head == start {
+                closed = true;
+                break;
+            }
+        }
+        let mut curve = Curve {
+            points: Vec::new(),
+            closed,
+        };
+        let mut i = head;
+        loop {
+            seen[i] = true;
+            curve.points.push(points[i].point);
+            match next[i] {
+                NONE => break,
+                j if j as usize == head => break,
+                j => i = j as usize,
+            }
+        }
+        curves.push(curve);
+    }
+    curves
+}
