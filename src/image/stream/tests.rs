@@ -93,7 +93,7 @@ fn tiled(
     let px = samples * usize::from(bits / 8);
     let file = BufWriter::new(File::create(path).unwrap());
     let mut tiff = TiffEncoder::new(file).unwrap();
-    let mut dir = tiff.new_directory().unwrap();
+    let mut dir = tiff.image_directory().unwrap();
     let (mut offsets, mut counts) = (Vec::<u32>::new(), Vec::<u32>::new());
     for ty in 0..h.div_ceil(th) {
         for tx in 0..w.div_ceil(tw) {
@@ -294,7 +294,7 @@ fn lying_headers_stream_in_little_memory_or_are_read_whole() {
     let tif = in_dir(&dir, "huge.tif");
     let mut bytes = Vec::new();
     let mut tiff = TiffEncoder::new(std::io::Cursor::new(&mut bytes)).unwrap();
-    let mut d = tiff.new_directory().unwrap();
+    let mut d = tiff.image_directory().unwrap();
     let offset = d.write_data(&[0u8; 16][..]).unwrap() as u32;
     d.write_tag(Tag::ImageWidth, 1_000_000u32).unwrap();
     d.write_tag(Tag::ImageLength, 1_000_000u32).unwrap();
