@@ -486,9 +486,12 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let out_format = plan
-        .out_format
-        .ok_or_else(|| anyhow!("{}: .npy edges are written only when streamed", plan.out.display()))?;
+    let out_format = plan.out_format.ok_or_else(|| {
+        anyhow!(
+            "{}: .npy edges are written only when streamed",
+            plan.out.display()
+        )
+    })?;
     let Loaded { luma, photo } =
         timings.time("decode_ms", || load_image(&args.input, &plan.load))?;
     // A map picture alone is drawn band by band, without the float maps; into a PNG, streamed

@@ -359,12 +359,12 @@ pub(crate) fn decode_error(format: &str, cause: ImageError) -> LoadError {
 pub(crate) fn tiff_error(e: tiff::TiffError) -> LoadError {
     let cause = match e {
         tiff::TiffError::IoError(e) => ImageError::IoError(e),
-        tiff::TiffError::UnsupportedError(e) => ImageError::Unsupported(
-            image::error::UnsupportedError::from_format_and_kind(
+        tiff::TiffError::UnsupportedError(e) => {
+            ImageError::Unsupported(image::error::UnsupportedError::from_format_and_kind(
                 ImageFormat::Tiff.into(),
                 image::error::UnsupportedErrorKind::GenericFeature(e.to_string()),
-            ),
-        ),
+            ))
+        }
         other => ImageError::Decoding(image::error::DecodingError::new(
             ImageFormat::Tiff.into(),
             other,

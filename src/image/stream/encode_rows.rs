@@ -140,7 +140,8 @@ fn encode_tiff<W: Write + Seek, K: TiffKind, R, E>(
     let mut strip = Vec::new();
     let filled = fill(&mut |mut bytes: &[u8]| {
         while !bytes.is_empty() {
-            let want = usize::try_from(image.next_strip_sample_count()).map_err(io::Error::other)?;
+            let want =
+                usize::try_from(image.next_strip_sample_count()).map_err(io::Error::other)?;
             if want == 0 {
                 return Err(io::Error::other("more rows than the picture has"));
             }
@@ -258,7 +259,13 @@ mod tests {
     }
 
     /// Writes `px` in `format` through `write_rows`, `chunk` rows at a time.
-    fn streamed(path: &Path, format: RowFormat, (rows, cols): (usize, usize), px: &[u8], chunk: usize) {
+    fn streamed(
+        path: &Path,
+        format: RowFormat,
+        (rows, cols): (usize, usize),
+        px: &[u8],
+        chunk: usize,
+    ) {
         write_rows(
             path,
             format,

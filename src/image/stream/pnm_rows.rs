@@ -35,7 +35,8 @@ pub(super) fn open<R: BufRead + Send + 'static>(r: R) -> Result<Opened, LoadErro
     let (reader, header) = decoder.into_inner();
     let size = (height as usize, width as usize);
     let maxval = header.maximal_sample();
-    let rows = |channels: usize, bytes: usize| Rows::new(reader, size, channels, bytes == 2, maxval);
+    let rows =
+        |channels: usize, bytes: usize| Rows::new(reader, size, channels, bytes == 2, maxval);
     Ok(Ok(match colour_type {
         ColorType::L8 => RowStream::U8(rows(1, 1)?.boxed(gray8(1))),
         ColorType::La8 => RowStream::U8(rows(2, 1)?.boxed(gray8(2))),
@@ -69,7 +70,11 @@ impl<R: Read + Send + 'static> Rows<R> {
         wide: bool,
         maxval: u32,
     ) -> Result<Self, LoadError> {
-        let (full, pixel_bytes) = if wide { (65535u32, 2 * channels) } else { (255, channels) };
+        let (full, pixel_bytes) = if wide {
+            (65535u32, 2 * channels)
+        } else {
+            (255, channels)
+        };
         let len = cols.checked_mul(pixel_bytes);
         let mut row = Vec::new();
         len.and_then(|n| row.try_reserve_exact(n).ok().map(|()| row.resize(n, 0)))

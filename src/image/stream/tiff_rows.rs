@@ -64,15 +64,17 @@ fn gray<S: Copy + 'static, T: 'static>(
     channels: usize,
     map: fn(S) -> T,
 ) -> Convert<T> {
-    Box::new(move |d, range, out| match samples(d).and_then(|s| s.get(range)) {
-        Some(row) => {
-            for (o, &v) in out.iter_mut().zip(row.iter().step_by(channels)) {
-                *o = map(v);
+    Box::new(
+        move |d, range, out| match samples(d).and_then(|s| s.get(range)) {
+            Some(row) => {
+                for (o, &v) in out.iter_mut().zip(row.iter().step_by(channels)) {
+                    *o = map(v);
+                }
+                true
             }
-            true
-        }
-        None => false,
-    })
+            None => false,
+        },
+    )
 }
 
 /// Rec. 601 luma of pixels of `channels` samples, weighted by `w`.
@@ -102,21 +104,45 @@ fn stream_of<R: Read + Seek + Send + 'static>(
 ) -> Option<RowStream> {
     Some(match (colour_type, float) {
         (ColorType::Gray(8), false) => RowStream::U8(rows(decoder, layout, 1, gray(u8s, 1, |v| v))),
-        (ColorType::GrayA(8), false) => RowStream::U8(rows(decoder, layout, 2, gray(u8s, 2, |v| v))),
-        (ColorType::Gray(16), false) => RowStream::U16(rows(decoder, layout, 1, gray(u16s, 1, |v| v))),
-        (ColorType::GrayA(16), false) => RowStream::U16(rows(decoder, layout, 2, gray(u16s, 2, |v| v))),
-        (ColorType::Gray(32), true) => RowStream::F32(rows(decoder, layout, 1, gray(f32s, 1, |v| v))),
-        (ColorType::Gray(64), true) => RowStream::F32(rows(decoder, layout, 1, gray(f64s, 1, |v| v as f32))),
-        (ColorType::RGB(8), false) => RowStream::F32(rows(decoder, layout, 3, colour(u8s, 3, weighted_u8()))),
-        (ColorType::RGBA(8), false) => RowStream::F32(rows(decoder, layout, 4, colour(u8s, 4, weighted_u8()))),
-        (ColorType::RGB(16), false) => {
-            RowStream::F32(rows(decoder, layout, 3, colour(u16s, 3, weighted(scale_u16))))
+        (ColorType::GrayA(8), false) => {
+            RowStream::U8(rows(decoder, layout, 2, gray(u8s, 2, |v| v)))
         }
-        (ColorType::RGBA(16), false) => {
-            RowStream::F32(rows(decoder, layout, 4, colour(u16s, 4, weighted(scale_u16))))
+        (ColorType::Gray(16), false) => {
+            RowStream::U16(rows(decoder, layout, 1, gray(u16s, 1, |v| v)))
         }
-        (ColorType::RGB(32), true) => RowStream::F32(rows(decoder, layout, 3, colour(f32s, 3, weighted(|v| v)))),
-        (ColorType::RGBA(32), true) => RowStream::F32(rows(decoder, layout, 4, colour(f32s, 4, weighted(|v| v)))),
+        (ColorType::GrayA(16), false) => {
+            RowStream::U16(rows(decoder, layout, 2, gray(u16s, 2, |v| v)))
+        }
+        (ColorType::Gray(32), true) => {
+            RowStream::F32(rows(decoder, layout, 1, gray(f32s, 1, |v| v)))
+        }
+        (ColorType::Gray(64), true) => {
+            RowStream::F32(rows(decoder, layout, 1, gray(f64s, 1, |v| v as f32)))
+        }
+        (ColorType::RGB(8), false) => {
+            RowStream::F32(rows(decoder, layout, 3, colour(u8s, 3, weighted_u8())))
+        }
+        (ColorType::RGBA(8), false) => {
+            RowStream::F32(rows(decoder, layout, 4, colour(u8s, 4, weighted_u8())))
+        }
+        (ColorType::RGB(16), false) => RowStream::F32(rows(
+            decoder,
+            layout,
+            3,
+            colour(u16s, 3, weighted(scale_u16)),
+        )),
+        (ColorType::RGBA(16), false) => RowStream::F32(rows(
+            decoder,
+            layout,
+            4,
+            colour(u16s, 4, weighted(scale_u16)),
+        )),
+        (ColorType::RGB(32), true) => {
+            RowStream::F32(rows(decoder, layout, 3, colour(f32s, 3, weighted(|v| v))))
+        }
+        (ColorType::RGBA(32), true) => {
+            RowStream::F32(rows(decoder, layout, 4, colour(f32s, 4, weighted(|v| v))))
+        }
         _ => return None,
     })
 }
@@ -140,7 +166,11 @@ pub(super) fn open<R: Read + Seek + Send + 'static>(
     let float = match () {
         () if is(SampleFormat::Uint) => false,
         () if !formats.is_empty() && is(SampleFormat::IEEEFP) => true,
-        () => return Ok(Err(Whole("a TIFF of signed or mixed samples is read whole"))),
+        () => {
+            return Ok(Err(Whole(
+                "a TIFF of signed or mixed samples is read whole",
+            )))
+        }
     };
     let (channels, bits) = (
         usize::from(colour_type.num_samples()),
