@@ -346,7 +346,15 @@ pub(crate) fn decode_error(format: &str, cause: ImageError) -> LoadError {
             format: format.into(),
             cause,
         },
-        ImageError::IoError(e) if e.kind() != io::ErrorKind::UnexpectedEof => LoadError::Io(e),
+        // Data that runs out or does not decode (a corrupt deflate stream) is the file's fault.
+        ImageError::IoError(e)
+            if !matches!(
+                e.kind(),
+                io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
+            ) =>
+        {
+            LoadError::Io(e)
+        }
         _ => LoadError::Corrupt {
             format: format.into(),
             cause,

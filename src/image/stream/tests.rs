@@ -82,7 +82,6 @@ fn stripped<C: ColorType>(
 /// Writes a tiled TIFF of gray or RGB samples (`samples` a pixel, `bits` each, `format` the
 /// TIFF SampleFormat), given as native-endian bytes, in tiles of `tile` pixels (edge tiles
 /// padded), each tile deflated if `deflate`; `orientation` tagged when given.
-#[allow(clippy::too_many_arguments)]
 fn tiled(
     path: &Path,
     (w, h): (usize, usize),

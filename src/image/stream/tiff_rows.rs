@@ -163,14 +163,14 @@ pub(super) fn open<R: Read + Seek + Send + 'static>(
         .map_err(tiff_error)?
         .unwrap_or_default();
     let is = |f: SampleFormat| formats.iter().all(|&v| v == f.to_u16());
-    let float = match () {
-        () if is(SampleFormat::Uint) => false,
-        () if !formats.is_empty() && is(SampleFormat::IEEEFP) => true,
-        () => {
-            return Ok(Err(Whole(
-                "a TIFF of signed or mixed samples is read whole",
-            )))
-        }
+    let float = if is(SampleFormat::Uint) {
+        false
+    } else if !formats.is_empty() && is(SampleFormat::IEEEFP) {
+        true
+    } else {
+        return Ok(Err(Whole(
+            "a TIFF of signed or mixed samples is read whole",
+        )));
     };
     let (channels, bits) = (
         usize::from(colour_type.num_samples()),
