@@ -346,11 +346,14 @@ pub(crate) fn decode_error(format: &str, cause: ImageError) -> LoadError {
             format: format.into(),
             cause,
         },
-        // Data that runs out or does not decode (a corrupt deflate stream) is the file's fault.
+        // Data that runs out or does not decode (flate2's "corrupt deflate stream" is
+        // `InvalidInput`) is the file's fault.
         ImageError::IoError(e)
             if !matches!(
                 e.kind(),
-                io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
+                io::ErrorKind::UnexpectedEof
+                    | io::ErrorKind::InvalidData
+                    | io::ErrorKind::InvalidInput
             ) =>
         {
             LoadError::Io(e)
