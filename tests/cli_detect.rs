@@ -850,7 +850,7 @@ fn stream_always_says_why_it_cannot() {
     for (args, words) in [
         (vec!["--save-dx", "dx.npy"], "--save-dx"),
         (vec!["--output", "magnitude"], "--output edges"),
-        (vec!["-o", "e.jpg"], ".png or .pgm"),
+        (vec!["-o", "e.jpg"], ".tif, .tiff or .npy"),
     ] {
         let mut all = vec!["in.png", "--stream", "always"];
         all.extend(&args);
@@ -867,4 +867,165 @@ fn stream_always_says_why_it_cannot() {
         1,
         &["in.jpg", "not an image that streams"],
     );
+}
+
+/// Writes `img`'s gray (16-bit: `v * 257`) or RGB pixels as a TIFF in strips of `strip` rows,
+/// compressed.
+fn tiff_of(path: &Path, img: &image::DynamicImage, sixteen: bool, strip: u32) {
+    use tiff::encoder::{colortype, Compression, TiffEncoder};
+    let file = std::io::BufWriter::new(fs::File::create(path).unwrap());
+    let (w, h) = (img.width(), img.height());
+    let mut tiff = TiffEncoder::new(file).unwrap();
+    if sixteen {
+        let px: Vec<u16> = img.to_luma8().iter().map(|&v| u16::from(v) * 257).collect();
+        tiff = tiff.with_compression(Compression::Deflate(Default::default()));
+        let mut image = tiff.new_image::<colortype::Gray16>(w, h).unwrap();
+        image.rows_per_strip(strip).unwrap();
+        image.write_data(&px).unwrap();
+    } else {
+        tiff = tiff.with_compression(Compression::Lzw);
+        let mut image = tiff.new_image::<colortype::RGB8>(w, h).unwrap();
+        image.rows_per_strip(strip).unwrap();
+        image.write_data(img.to_rgb8().as_raw()).unwrap();
+    }
+}
+
+#[test]
+fn tiff_and_pnm_inputs_stream_to_every_format_as_loaded_whole() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let coins = image::open(asset("coins.png")).unwrap();
+    let chelsea = image::open(asset("chelsea.png")).unwrap();
+    tiff_of(&d.join("coins16.tif"), &coins, true, 1);
+    tiff_of(&d.join("chelsea.tif"), &chelsea, false, 7);
+    coins.to_luma8().save(d.join("coins.pgm")).unwrap();
+    chelsea.to_rgb8().save(d.join("chelsea.ppm")).unwrap();
+    for (input, options) in [
+        ("coins16.tif", vec![]),
+        ("chelsea.tif", vec!["--threshold", "otsu"]),
+        ("coins.pgm", vec!["--thin"]),
+        ("chelsea.ppm", vec!["--threshold", "5%"]),
+    ] {
+        for ext in ["png", "pgm", "tif"] {
+            for (mode, out) in [("never", "whole"), ("always", "streamed")] {
+                edgegrad()
+                    .arg("detect")
+                    .arg(d.join(input))
+                    .args(["--stream", mode, "-o"])
+                    .arg(d.join(format!("{out}.{ext}")))
+                    .args(&options)
+                    .assert()
+                    .success();
+            }
+            let whole = fs::read(d.join(format!("whole.{ext}"))).unwrap();
+            assert!(
+                whole == fs::read(d.join(format!("streamed.{ext}"))).unwrap(),
+                "{input} {options:?} .{ext}"
+            );
+        }
+        // .npy edges are streamed only: the whole PNG's pixels as uint8.
+        edgegrad()
+            .arg("detect")
+            .arg(d.join(input))
+            .arg("-o")
+            .arg(d.join("e.npy"))
+            .args(&options)
+            .assert()
+            .success();
+        let want = gray8(&d.join("whole.png"));
+        let AnyArray::U8(got) = read_npy(&d.join("e.npy")).unwrap() else {
+            panic!("{input}: uint8 edges")
+        };
+        assert_eq!(got.shape(), [want.height() as usize, want.width() as usize]);
+        assert!(got.iter().eq(want.iter()), "{input} {options:?} .npy");
+        assert!(want.iter().any(|&v| v == 255), "{input}: some edges");
+    }
+    fails(
+        d,
+        &[
+            os("coins.pgm"),
+            os("--stream"),
+            os("never"),
+            os("-o"),
+            os("e.npy"),
+        ],
+        2,
+        &["e.npy", "only when streamed"],
+    );
+}
+
+#[test]
+fn broken_tiff_and_pnm_fail_streamed_naming_the_file_and_leave_nothing() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let coins = image::open(asset("coins.png")).unwrap();
+    tiff_of(&d.join("ok.tif"), &coins, true, 16);
+    let bytes = fs::read(d.join("ok.tif")).unwrap();
+    fs::write(d.join("cut.tif"), &bytes[..bytes.len() / 2]).unwrap();
+    // Each strip's zlib header made invalid.
+    let mut bad = bytes.clone();
+    let strips = tiff::decoder::Decoder::new(std::io::Cursor::new(&bytes))
+        .unwrap()
+        .get_tag_u32_vec(tiff::tags::Tag::StripOffsets)
+        .unwrap();
+    for at in strips {
+        bad[at as usize] ^= 0xff;
+    }
+    fs::write(d.join("bad.tif"), &bad).unwrap();
+    coins.to_luma8().save(d.join("ok.pgm")).unwrap();
+    let bytes = fs::read(d.join("ok.pgm")).unwrap();
+    fs::write(d.join("cut.pgm"), &bytes[..bytes.len() / 2]).unwrap();
+    for (name, format) in [("cut.tif", "TIFF"), ("bad.tif", "TIFF"), ("cut.pgm", "PNM")] {
+        for out in ["e.png", "e.tif", "e.npy"] {
+            fails(
+                d,
+                &[os(name), os("--stream"), os("always"), os("-o"), os(out)],
+                1,
+                &[name, format],
+            );
+        }
+    }
+}
+
+#[test]
+fn stream_always_names_the_reason_a_tiff_or_pnm_is_read_whole() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    fs::write(d.join("ascii.pgm"), b"P2\n2 2\n255\n0 255\n255 0\n").unwrap();
+    fails(
+        d,
+        &[os("ascii.pgm"), os("--stream"), os("always")],
+        1,
+        &["ascii.pgm", "not an image that streams", "ASCII"],
+    );
+    let coins = image::open(asset("coins.png")).unwrap();
+    let gray = coins.to_luma8();
+    let mut file = fs::File::create(d.join("turned.tif")).unwrap();
+    let mut encoder = tiff::encoder::TiffEncoder::new(&mut file).unwrap();
+    let mut image = encoder
+        .new_image::<tiff::encoder::colortype::Gray8>(gray.width(), gray.height())
+        .unwrap();
+    image
+        .encoder()
+        .write_tag(tiff::tags::Tag::Orientation, 3u16)
+        .unwrap();
+    image.write_data(gray.as_raw()).unwrap();
+    fails(
+        d,
+        &[os("turned.tif"), os("--stream"), os("always")],
+        1,
+        &["turned.tif", "orientation"],
+    );
+    // Kept as stored, it streams.
+    edgegrad()
+        .current_dir(d)
+        .args([
+            "detect",
+            "turned.tif",
+            "--stream",
+            "always",
+            "--keep-orientation",
+        ])
+        .assert()
+        .success();
 }

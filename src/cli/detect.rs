@@ -24,7 +24,7 @@ use edgegrad::image::encode::{
 };
 use edgegrad::image::render::Depth;
 use edgegrad::image::stream::encode_rows::{write_rows, RowFormat};
-use edgegrad::image::stream::open_rows;
+use edgegrad::image::stream::{open_rows, open_stream};
 use edgegrad::image::{load, DecodeLimits, LoadError, LoadOptions, Loaded};
 use edgegrad::io::atomic::{same_file, write_atomically};
 use edgegrad::timings::Timings;
@@ -86,11 +86,14 @@ pub struct DetectArgs {
     timings: bool,
 
     /// Read the image a chunk of rows at a time instead of whole, in memory that depends on its
-    /// width only (the edges are the same bit for bit; --hysteresis and --canny, and the
-    /// automatic level, use temporary files of about a byte a pixel). Streams: non-interlaced
-    /// PNG input that needs no turning upright, edges written to .png or .pgm, any rule, no
-    /// other output. auto: stream images above 64 megapixels that can be streamed (they are
-    /// then not limited by --max-pixels); always: stream, or fail saying why; never.
+    /// width only (the edges are the same bit for bit). Streams: non-interlaced PNG, TIFF or
+    /// BigTIFF in strips or tiles (gray, gray + alpha, RGB, RGBA; 8-, 16-bit or float), binary
+    /// PNM (P5, P6, PAM), when the image needs no turning upright; edges written to .png, .pgm,
+    /// .pnm, .tif, .tiff (BigTIFF past 4 GiB) or .npy (uint8, streamed only); any rule
+    /// (--hysteresis and --canny, and the automatic level, use temporary files of about a byte a
+    /// pixel); no other output. auto: stream images above 64 megapixels that
+    /// can be streamed (they are then not limited by --max-pixels), and .npy edges; always:
+    /// stream, or fail saying why; never.
     #[arg(long, value_name = "auto|always|never", default_value = "auto")]
     stream: StreamMode,
 
@@ -280,7 +283,8 @@ struct DetectJob {
     kind: Picture,
     depth: Depth,
     out: PathBuf,
-    out_format: PictureFormat,
+    /// `None` for a format only the streamed path writes (`.npy` edges).
+    out_format: Option<PictureFormat>,
     saves: Vec<(Array, PathBuf, RawFormat)>,
     wanted: Wanted,
     points: Option<PointsJob>,
@@ -310,8 +314,11 @@ impl DetectJob {
         } else {
             Depth::Eight
         };
-        let out_format = PictureFormat::from_path(&out, out_depth)
-            .map_err(|e| UsageError(format!("-o {}: {e}", out.display())))?;
+        let out_format = match PictureFormat::from_path(&out, out_depth) {
+            Ok(format) => Some(format),
+            Err(_) if RowFormat::from_path(&out) == Some(RowFormat::Npy) => None,
+            Err(e) => return Err(UsageError(format!("-o {}: {e}", out.display())).into()),
+        };
         let mut saves = Vec::new();
         for (array, path, flag) in [
             (Array::Dx, &args.save_dx, "--save-dx"),
@@ -422,34 +429,51 @@ fn stream_format(plan: &DetectJob) -> Result<RowFormat, &'static str> {
     } else if plan.points.is_some() {
         Err("--points needs the whole image")
     } else {
-        RowFormat::from_path(&plan.out).ok_or("edges are streamed to .png or .pgm files only")
+        RowFormat::from_path(&plan.out)
+            .ok_or("edges are streamed to .png, .pgm, .pnm, .tif, .tiff or .npy files only")
     }
 }
 
-/// Streams the edges of the input when `--stream` says so and it can be: `Ok(false)` when the
-/// image is to be loaded whole instead.
+/// Streams the edges of the input when `--stream` says so and it can be (always for `.npy`
+/// edges, which only the streamed path writes): `Ok(false)` when the image is to be loaded
+/// whole instead.
 fn stream(args: &DetectArgs, plan: &DetectJob, timings: &mut Timings) -> Result<bool> {
     let input = &args.input;
-    let format = match (args.stream, stream_format(plan)) {
-        (StreamMode::Never, _) | (StreamMode::Auto, Err(_)) => return Ok(false),
-        (StreamMode::Always, Err(why)) => {
-            return Err(UsageError(format!("--stream always: {why}")).into())
+    let (mode, asked) = match (plan.out_format, args.stream) {
+        (None, StreamMode::Never) => {
+            return Err(UsageError(format!(
+                "-o {}: .npy edges are written only when streamed, not with --stream never",
+                plan.out.display()
+            ))
+            .into())
         }
+        (None, _) => (
+            StreamMode::Always,
+            format!(
+                "-o {}: .npy edges are written only when streamed",
+                plan.out.display()
+            ),
+        ),
+        (Some(_), mode) => (mode, "--stream always".to_string()),
+    };
+    let format = match (mode, stream_format(plan)) {
+        (StreamMode::Never, _) | (StreamMode::Auto, Err(_)) => return Ok(false),
+        (StreamMode::Always, Err(why)) => return Err(UsageError(format!("{asked}: {why}")).into()),
         (_, Ok(format)) => format,
     };
     let named = |e: &LoadError| anyhow!("{}: {}", input.display(), load_error_message(e));
     let open = || open_rows(input, &plan.load)?.ok_or(LoadError::UnknownFormat);
-    let size = match open_rows(input, &plan.load).map_err(|e| named(&e))? {
-        Some(rows) => rows.size(),
-        None if args.stream == StreamMode::Always => {
+    let size = match open_stream(input, &plan.load).map_err(|e| named(&e))? {
+        Ok(rows) => rows.size(),
+        Err(why) if mode == StreamMode::Always => {
             return Err(anyhow!(
-                "{}: --stream always: not an image that streams (non-interlaced PNG, upright)",
+                "{}: {asked}: not an image that streams: {why}",
                 input.display()
             ))
         }
-        None => return Ok(false),
+        Err(_) => return Ok(false),
     };
-    if args.stream == StreamMode::Auto && size.0.saturating_mul(size.1) <= AUTO_STREAM_PIXELS {
+    if mode == StreamMode::Auto && size.0.saturating_mul(size.1) <= AUTO_STREAM_PIXELS {
         return Ok(false);
     }
     let streamed = write_rows(
@@ -477,13 +501,19 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    let out_format = plan.out_format.ok_or_else(|| {
+        anyhow!(
+            "{}: .npy edges are written only when streamed",
+            plan.out.display()
+        )
+    })?;
     let Loaded { luma, photo } =
         timings.time("decode_ms", || load_image(&args.input, &plan.load))?;
     // A map picture alone is drawn band by band, without the float maps; into a PNG, streamed
     // to the file as it is drawn.
     let alone = plan.saves.is_empty() && plan.points.is_none();
     let colour = plan.pipeline.picture_colour(plan.kind, plan.depth);
-    if let (true, true, Some(colour)) = (alone, plan.out_format.is_png(), colour) {
+    if let (true, true, Some(colour)) = (alone, out_format.is_png(), colour) {
         let (rows, cols) = luma.dim();
         write_atomically(&plan.out, |w| {
             encode_png_rows(w, cols as u32, rows as u32, colour, |sink| {
@@ -528,7 +558,7 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
     drop(luma);
 
     timings.time("encode_ms", || -> Result<()> {
-        write_picture(&plan.out, &picture, plan.out_format)
+        write_picture(&plan.out, &picture, out_format)
             .with_context(|| plan.out.display().to_string())?;
         for (array, path, format) in &plan.saves {
             let written = match format {

@@ -29,7 +29,7 @@
 mod jpeg;
 
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use image::metadata::Orientation;
@@ -277,28 +277,24 @@ fn decode(path: &Path, options: &LoadOptions) -> Result<DynamicImage, LoadError>
         return Err(LoadError::Empty);
     }
     let file = File::open(path).map_err(io_error)?;
-    let mut reader = ImageReader::new(BufReader::new(file))
+    let mut file = BufReader::new(file);
+    let bigtiff = is_bigtiff(file.fill_buf().map_err(io_error)?);
+    let mut reader = ImageReader::new(file)
         .with_guessed_format()
         .map_err(io_error)?;
     if reader.format().is_none() && ImageFormat::from_path(path).ok() == Some(ImageFormat::Tga) {
         // TGA files have no signature: the name is all there is to go on.
         reader.set_format(ImageFormat::Tga);
     }
+    if reader.format().is_none() && bigtiff {
+        // `image` guesses classic TIFF only; its TIFF decoder (the `tiff` crate) reads both.
+        reader.set_format(ImageFormat::Tiff);
+    }
     let format = match reader.format() {
         Some(f) => format!("{f:?}").to_uppercase(),
         None => return Err(LoadError::UnknownFormat),
     };
-    let decode_error = |cause: ImageError| match cause {
-        ImageError::Unsupported(_) => LoadError::Unsupported {
-            format: format.clone(),
-            cause,
-        },
-        ImageError::IoError(e) if e.kind() != io::ErrorKind::UnexpectedEof => LoadError::Io(e),
-        _ => LoadError::Corrupt {
-            format: format.clone(),
-            cause,
-        },
-    };
+    let decode_error = |cause: ImageError| decode_error(&format, cause);
     reader.limits(decoder_limits(limits));
     let mut decoder = reader.into_decoder().map_err(decode_error)?;
     let (width, height) = decoder.dimensions();
@@ -343,6 +339,56 @@ fn decoder_limits(limits: &DecodeLimits) -> Limits {
     l
 }
 
+/// A decoder's error for a file of `format` (`"PNG"`, `"TIFF"`, ...) as [`load`] reports it.
+pub(crate) fn decode_error(format: &str, cause: ImageError) -> LoadError {
+    match cause {
+        ImageError::Unsupported(_) => LoadError::Unsupported {
+            format: format.into(),
+            cause,
+        },
+        // Data that runs out or does not decode (flate2's "corrupt deflate stream" is
+        // `InvalidInput`) is the file's fault.
+        ImageError::IoError(e)
+            if !matches!(
+                e.kind(),
+                io::ErrorKind::UnexpectedEof
+                    | io::ErrorKind::InvalidData
+                    | io::ErrorKind::InvalidInput
+            ) =>
+        {
+            LoadError::Io(e)
+        }
+        _ => LoadError::Corrupt {
+            format: format.into(),
+            cause,
+        },
+    }
+}
+
+/// A `tiff` decoder's error as [`load`] reports it: truncated or corrupt, unsupported, or the
+/// file unreadable.
+pub(crate) fn tiff_error(e: tiff::TiffError) -> LoadError {
+    let cause = match e {
+        tiff::TiffError::IoError(e) => ImageError::IoError(e),
+        tiff::TiffError::UnsupportedError(e) => {
+            ImageError::Unsupported(image::error::UnsupportedError::from_format_and_kind(
+                ImageFormat::Tiff.into(),
+                image::error::UnsupportedErrorKind::GenericFeature(e.to_string()),
+            ))
+        }
+        other => ImageError::Decoding(image::error::DecodingError::new(
+            ImageFormat::Tiff.into(),
+            other,
+        )),
+    };
+    decode_error("TIFF", cause)
+}
+
+/// True when `start`, a file's first bytes, is a BigTIFF's signature (either byte order).
+pub(crate) fn is_bigtiff(start: &[u8]) -> bool {
+    start.starts_with(b"II+\0") || start.starts_with(b"MM\0+")
+}
+
 pub(crate) fn io_error(e: io::Error) -> LoadError {
     match e.kind() {
         io::ErrorKind::NotFound => LoadError::NotFound,
@@ -365,13 +411,7 @@ fn gray_photo(grid: &Array2<f32>) -> RgbImage {
 fn float_tiff(path: &Path, options: &LoadOptions) -> Result<Option<Array2<f32>>, LoadError> {
     use tiff::decoder::{Decoder, DecodingResult};
     let limits = &options.limits;
-    let corrupt = |e: tiff::TiffError| LoadError::Corrupt {
-        format: "TIFF".into(),
-        cause: ImageError::Decoding(image::error::DecodingError::new(
-            ImageFormat::Tiff.into(),
-            e,
-        )),
-    };
+    let corrupt = tiff_error;
     let file = File::open(path).map_err(io_error)?;
     let Ok(mut decoder) = Decoder::new(BufReader::new(file)) else {
         return Ok(None);

@@ -7,7 +7,7 @@
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Seek, Write};
 use std::path::Path;
 
 /// The number of random characters in a temporary file's name.
@@ -28,6 +28,40 @@ const RANDOM_CHARS: usize = 6;
 pub fn write_atomically<F>(path: &Path, write: F) -> io::Result<()>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    write_temporary(path, |w| write(w))
+}
+
+/// A writer that can also seek back, as formats that patch their headers need (TIFF).
+pub trait WriteSeek: Write + Seek {}
+
+impl<W: Write + Seek + ?Sized> WriteSeek for W {}
+
+/// [`write_atomically`] with a writer that can seek (the TIFF encoder writes offsets back).
+///
+/// ```
+/// use std::io::{Seek, SeekFrom, Write};
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("patched.txt");
+/// edgegrad::io::atomic::write_atomically_seekable(&path, |w| {
+///     w.write_all(b"?ello")?;
+///     w.seek(SeekFrom::Start(0))?;
+///     w.write_all(b"h")
+/// })?;
+/// assert_eq!(std::fs::read(&path)?, b"hello");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_atomically_seekable<F>(path: &Path, write: F) -> io::Result<()>
+where
+    F: FnOnce(&mut dyn WriteSeek) -> io::Result<()>,
+{
+    write_temporary(path, |w| write(w))
+}
+
+/// Fills a buffered temporary file beside `path` with `write`, then renames it to `path`.
+fn write_temporary<F>(path: &Path, write: F) -> io::Result<()>
+where
+    F: FnOnce(&mut BufWriter<&fs::File>) -> io::Result<()>,
 {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

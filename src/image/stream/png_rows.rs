@@ -8,9 +8,9 @@ use image::metadata::Orientation;
 use image::{ImageError, ImageFormat};
 use png::{BitDepth, ColorType, Decoder, Reader, Transformations};
 
-use super::{RowReader, RowStream};
+use super::samples::{colour16, colour8, gray16, gray8, Convert};
+use super::{Opened, RowReader, RowStream, Whole, TURNED};
 use crate::image::decode::{LoadError, LoadOptions};
-use crate::image::luma::{rec601_row, scale_u16, weighted, weighted_u8};
 
 /// A decoding failure as [`load`](crate::image::load) reports it.
 fn corrupt(e: png::DecodingError) -> LoadError {
@@ -33,59 +33,18 @@ fn corrupt(e: png::DecodingError) -> LoadError {
     }
 }
 
-/// Turns one decoded PNG row into a row of luma samples.
-type Convert<T> = Box<dyn FnMut(&[u8], &mut [T]) + Send>;
-
-/// Gray channel values: the first of every `channels` bytes.
-fn gray8(channels: usize) -> Convert<u8> {
-    Box::new(move |row, out| {
-        for (o, &v) in out.iter_mut().zip(row.iter().step_by(channels)) {
-            *o = v;
-        }
-    })
-}
-
-/// Gray 16-bit big-endian channel values: the first of every `channels`.
-fn gray16(channels: usize) -> Convert<u16> {
-    Box::new(move |row, out| {
-        for (o, b) in out.iter_mut().zip(row.chunks_exact(2 * channels)) {
-            *o = u16::from_be_bytes([b[0], b[1]]);
-        }
-    })
-}
-
-/// Rec. 601 luma of 8-bit colour pixels of `channels` channels.
-fn colour8(channels: usize) -> Convert<f32> {
-    let w = weighted_u8();
-    Box::new(move |row, out| rec601_row(row, channels, &w, out))
-}
-
-/// Rec. 601 luma of 16-bit big-endian colour pixels of `channels` channels.
-fn colour16(channels: usize) -> Convert<f32> {
-    let w = weighted(scale_u16);
-    let mut values = Vec::new();
-    Box::new(move |row, out| {
-        values.clear();
-        values.extend(
-            row.chunks_exact(2)
-                .map(|b| u16::from_be_bytes([b[0], b[1]])),
-        );
-        rec601_row(&values, channels, &w, out);
-    })
-}
-
-/// Opens a PNG for streaming: `None` if it is interlaced or must be turned upright.
+/// Opens a PNG for streaming, or says why it is read whole (interlaced, to be turned upright).
 pub(super) fn open<R: BufRead + Seek + Send + 'static>(
     r: R,
     options: &LoadOptions,
-) -> Result<Option<RowStream>, LoadError> {
+) -> Result<Opened, LoadError> {
     let mut decoder = Decoder::new(r);
     decoder.set_ignore_text_chunk(true);
     decoder.set_transformations(Transformations::EXPAND);
     let reader = decoder.read_info().map_err(corrupt)?;
     let info = reader.info();
     if info.interlaced {
-        return Ok(None);
+        return Ok(Err(Whole("an interlaced PNG is read whole")));
     }
     let upright = options.keep_orientation
         || info
@@ -94,10 +53,10 @@ pub(super) fn open<R: BufRead + Seek + Send + 'static>(
             .and_then(Orientation::from_exif_chunk)
             .is_none_or(|o| o == Orientation::NoTransforms);
     if !upright {
-        return Ok(None);
+        return Ok(Err(Whole(TURNED)));
     }
     let size = (info.height as usize, info.width as usize);
-    Ok(Some(match reader.output_color_type() {
+    Ok(Ok(match reader.output_color_type() {
         (ColorType::Grayscale, BitDepth::Eight) => RowStream::U8(rows(reader, size, gray8(1))),
         (ColorType::GrayscaleAlpha, BitDepth::Eight) => RowStream::U8(rows(reader, size, gray8(2))),
         (ColorType::Grayscale, BitDepth::Sixteen) => RowStream::U16(rows(reader, size, gray16(1))),
@@ -109,7 +68,7 @@ pub(super) fn open<R: BufRead + Seek + Send + 'static>(
         (ColorType::Rgb, BitDepth::Sixteen) => RowStream::F32(rows(reader, size, colour16(3))),
         (ColorType::Rgba, BitDepth::Sixteen) => RowStream::F32(rows(reader, size, colour16(4))),
         // What `image` does not decode either: the whole-image path says so.
-        _ => return Ok(None),
+        _ => return Ok(Err(Whole("a PNG of this colour type is read whole"))),
     }))
 }
 
