@@ -15,9 +15,9 @@
 use std::io::{self, Seek, Write};
 use std::path::Path;
 
+use image::ExtendedColorType;
 use ndarray_npy::npy::header::{Header, Layout};
 use ndarray_npy::WritableElement;
-use image::ExtendedColorType;
 use tiff::encoder::{colortype::Gray8, TiffEncoder, TiffKind};
 
 use crate::image::encode::encode_png_rows;

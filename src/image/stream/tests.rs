@@ -332,20 +332,21 @@ fn lying_headers_stream_in_little_memory_or_are_read_whole() {
     // refuses it from its header).
     let tif = in_dir(&dir, "huge.tif");
     let mut bytes = Vec::new();
-    let mut tiff = TiffEncoder::new(std::io::Cursor::new(&mut bytes)).unwrap();
-    let mut d = tiff.image_directory().unwrap();
-    let offset = d.write_data(&[0u8; 16][..]).unwrap() as u32;
-    d.write_tag(Tag::ImageWidth, 1_000_000u32).unwrap();
-    d.write_tag(Tag::ImageLength, 1_000_000u32).unwrap();
-    d.write_tag(Tag::BitsPerSample, 8u16).unwrap();
-    d.write_tag(Tag::Compression, 1u16).unwrap();
-    d.write_tag(Tag::PhotometricInterpretation, 1u16).unwrap();
-    d.write_tag(Tag::SamplesPerPixel, 1u16).unwrap();
-    d.write_tag(Tag::RowsPerStrip, 1_000_000u32).unwrap();
-    d.write_tag(Tag::StripOffsets, offset).unwrap();
-    d.write_tag(Tag::StripByteCounts, 16u32).unwrap();
-    d.finish().unwrap();
-    drop(tiff);
+    {
+        let mut tiff = TiffEncoder::new(std::io::Cursor::new(&mut bytes)).unwrap();
+        let mut d = tiff.image_directory().unwrap();
+        let offset = d.write_data(&[0u8; 16][..]).unwrap() as u32;
+        d.write_tag(Tag::ImageWidth, 1_000_000u32).unwrap();
+        d.write_tag(Tag::ImageLength, 1_000_000u32).unwrap();
+        d.write_tag(Tag::BitsPerSample, 8u16).unwrap();
+        d.write_tag(Tag::Compression, 1u16).unwrap();
+        d.write_tag(Tag::PhotometricInterpretation, 1u16).unwrap();
+        d.write_tag(Tag::SamplesPerPixel, 1u16).unwrap();
+        d.write_tag(Tag::RowsPerStrip, 1_000_000u32).unwrap();
+        d.write_tag(Tag::StripOffsets, offset).unwrap();
+        d.write_tag(Tag::StripByteCounts, 16u32).unwrap();
+        d.finish().unwrap();
+    }
     std::fs::write(&tif, &bytes).unwrap();
     let why = open_stream(&tif, &LoadOptions::default())
         .unwrap()
