@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 
 use common::stencils::{manifest, within_two_ulp, Case};
 use edgegrad::io::npy::read_npy;
+use ndarray::Dimension;
 use rayon::prelude::*;
 use tempfile::TempDir;
 
@@ -123,12 +124,12 @@ fn gradient_with_accuracy_and_boundary_writes_the_first_derivatives() {
     common::report("gradient", cases.len(), &failures);
 }
 
-/// Runs `args` and checks a clean failure: exit 2, one `edgegrad: error:` line naming every
-/// one of `mentions`, nothing on stdout, no panic.
-fn fails(args: &[String], mentions: &[&str]) {
+/// Runs `args` and checks a clean failure: exit `code`, one `edgegrad: error:` line naming
+/// every one of `mentions`, nothing on stdout, no panic.
+fn fails_with(code: i32, args: &[String], mentions: &[&str]) {
     let output = edgegrad(args);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let problem = if output.status.code() != Some(2) {
+    let problem = if output.status.code() != Some(code) {
         Some(format!("exit code {:?}", output.status.code()))
     } else if stderr.contains("panicked") || stderr.lines().count() != 1 {
         Some("not one line".to_string())
@@ -143,6 +144,11 @@ fn fails(args: &[String], mentions: &[&str]) {
     if let Some(p) = problem {
         panic!("edgegrad {}: {p}; stderr: {stderr:?}", args.join(" "));
     }
+}
+
+/// A usage error: exit code 2.
+fn fails(args: &[String], mentions: &[&str]) {
+    fails_with(2, args, mentions)
 }
 
 /// A small float64 array of `shape` written to `dir/name`.
@@ -194,7 +200,10 @@ fn bad_arguments_exit_with_code_2_and_write_nothing() {
             d(&["--spacing", "inf"]),
             vec!["spacing", "not a finite number"],
         ),
-        (d(&["--axis", "2"]), vec!["axis 2", "out of bounds"]),
+        (
+            strings(&["derivative", &f, "--axis", "2", "-o", &out]),
+            vec!["axis 2", "out of bounds"],
+        ),
         (d(&["--accuracy", "6"]), vec!["7 elements", "at least 9"]),
         (
             strings(&[
@@ -212,10 +221,6 @@ fn bad_arguments_exit_with_code_2_and_write_nothing() {
         (
             strings(&["derivative", &flat, "--axis", "0", "-o", &out]),
             vec!["0-d array"],
-        ),
-        (
-            strings(&["laplacian", &bools, "-o", &out]),
-            vec!["bools.npy", "boolean"],
         ),
         (
             strings(&[
@@ -297,6 +302,12 @@ fn bad_arguments_exit_with_code_2_and_write_nothing() {
             vec!["refusing to overwrite the input"],
         ),
     ];
+    // Boolean arrays have no derivatives, as in numpy (a failed run, as for gradient).
+    fails_with(
+        1,
+        &strings(&["laplacian", &bools, "-o", &out]),
+        &["bools.npy", "boolean"],
+    );
     for (args, mentions) in &cases {
         fails(args, mentions);
         assert!(
