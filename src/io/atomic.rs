@@ -108,7 +108,24 @@ pub fn temporary_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    builder.tempfile_in(dir)
+    builder.tempfile_in(dir).map_err(|e| without_path(e, dir))
+}
+
+/// `tempfile`'s error without the temporary file's name it adds (a name the user never gave):
+/// the folder and the cause.
+fn without_path(e: io::Error, dir: &Path) -> io::Error {
+    if e.get_ref().is_none() {
+        return e;
+    }
+    let kind = e.kind();
+    let cause = match kind {
+        io::ErrorKind::NotFound => "no such folder".to_string(),
+        kind => kind.to_string(),
+    };
+    io::Error::new(
+        kind,
+        format!("cannot create a file in {}: {cause}", dir.display()),
+    )
 }
 
 /// True when `candidate` is the name [`write_atomically`] gives the temporary file for a target
@@ -169,6 +186,17 @@ mod tests {
         });
         assert!(err.is_err());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_missing_folder_is_named_without_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("out.png");
+        let e = write_atomically(&path, |w| w.write_all(b"x")).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        let text = e.to_string();
+        assert!(!text.contains(".out.png."), "{text}");
+        assert!(text.ends_with("missing: no such folder"), "{text}");
     }
 
     #[test]
