@@ -25,6 +25,7 @@ fail() {
 [ -x "$bin" ] || fail "no binary at $bin (cargo build --release)"
 work=${SOAK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/edgegrad-soak.XXXXXX")}
 mkdir -p "$work"
+rm -rf "$work/in" "$work/out1" "$work/out2" "$work/check"
 running=
 cleanup() {
   local status=$?
@@ -107,11 +108,12 @@ total=$(wc -l <"$work/inputs.txt")
 nbad=$(wc -l <"$work/bad.txt")
 say "$total files ($nbad corrupt), $(du -sh "$in" | cut -f1), $(find "$in" -type d | wc -l) folders"
 
-# Runs batch IN OUT [options...] in the background, recording its pid in $running.
+# Runs batch IN OUT [options...] in the background, its stderr to LOG, recording its pid in
+# $running.
 start() {
-  local out=$1
-  shift
-  "$bin" batch "$in" "$out" --quiet "${jobs[@]}" "$@" &
+  local out=$1 log=$2
+  shift 2
+  "$bin" batch "$in" "$out" --quiet "${jobs[@]}" "$@" 2>"$log" &
   running=$!
 }
 # Waits for the running batch; its exit status is 0 or 1 (some files failed), anything else
@@ -122,15 +124,17 @@ finish() {
   running=
   [ "$status" -le 1 ] || fail "batch exited with $status"
 }
-# Checks OUT holds exactly one whole output per good input and the report lists every bad file
-# as failed; prints the number of outputs.
+# Checks OUT holds exactly one whole output per good input and that the report and the error
+# lines on stderr (LOG) name every bad file as failed, and no other; prints the number of outputs.
 check() {
-  local out=$1 report=$2
+  local out=$1 report=$2 log=$3
   (cd "$out" && find . -type f | sed 's#^\./##' | sort) >"$work/outputs.txt"
   diff -q "$work/expected.txt" "$work/outputs.txt" >/dev/null ||
     fail "$out: not exactly one output per good file ($(diff "$work/expected.txt" "$work/outputs.txt" | head -3 | tr '\n' ' '))"
   jq -r '.files[] | select(.status == "failed") | .input' "$report" | sort >"$work/failed.txt"
   diff -q "$work/bad.txt" "$work/failed.txt" >/dev/null || fail "$report: the failures are not the corrupt files"
+  sed -n 's/^edgegrad: error: \([^:]*\): .*/\1/p' "$log" | sort >"$work/errors.txt"
+  diff -q "$work/bad.txt" "$work/errors.txt" >/dev/null || fail "$log: the error lines are not one per corrupt file"
   rm -rf "$work/check"
   "$bin" batch "$out" "$work/check" --threshold 0.5 --quiet "${jobs[@]}" --report "$work/check.json" ||
     fail "$out: some outputs do not decode"
@@ -139,17 +143,17 @@ check() {
 }
 
 # --- 1. One run, memory sampled -----------------------------------------------------------
-start "$work/out1" --report "$work/run1.json"
+start "$work/out1" "$work/run1.log" --report "$work/run1.json"
 : >"$work/rss.txt"
 t0=$(date +%s.%N)
 while kill -0 "$running" 2>/dev/null; do
-  rss=$(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$running/status" 2>/dev/null || true)
+  rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$running/status" 2>/dev/null || true)
   [ -n "$rss" ] && echo "$(date +%s.%N) $rss" >>"$work/rss.txt"
-  sleep 0.2
+  sleep 0.05
 done
 finish
 seconds=$(jq .totals.seconds "$work/run1.json")
-outputs=$(check "$work/out1" "$work/run1.json")
+outputs=$(check "$work/out1" "$work/run1.json" "$work/run1.log")
 read -r first last samples < <(python3 - "$work/rss.txt" <<'EOF'
 import sys
 rows = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
@@ -175,7 +179,7 @@ r = random.Random()
 print(*sorted(r.randrange(int($good * 0.05), int($good * 0.95)) for _ in range(3)))")
 flags=()
 for k in 0 1 2; do
-  start "$out" "${flags[@]}" --report "$work/killed$k.json"
+  start "$out" "$work/killed$k.log" "${flags[@]}" --report "$work/killed$k.json"
   while :; do
     n=$(find "$out" -name '*.png' 2>/dev/null | wc -l)
     [ "$n" -ge "${targets[$k]}" ] && break
@@ -189,9 +193,9 @@ for k in 0 1 2; do
   say "2. kill -9 at $n outputs of $good (aimed at ${targets[$k]}); $(find "$out" -name '*.tmp' | wc -l) temporary file(s) left"
   flags=(--skip-existing)
 done
-start "$out" --skip-existing --report "$work/run2.json"
+start "$out" "$work/run2.log" --skip-existing --report "$work/run2.json"
 finish
-outputs=$(check "$out" "$work/run2.json")
+outputs=$(check "$out" "$work/run2.json" "$work/run2.log")
 tmp=$(find "$out" -name '*.tmp' | wc -l)
 [ "$tmp" -eq 0 ] || fail "$tmp temporary files left"
 say "   resumed: $outputs outputs, each whole, exactly one per good file; $nbad failures reported;" \
