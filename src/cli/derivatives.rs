@@ -1,7 +1,7 @@
 //! `edgegrad derivative`, `edgegrad laplacian` and `edgegrad hessian`: the derivatives beyond
 //! np.gradient on `.npy` files (`edgegrad::numeric::derivative`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -125,7 +125,7 @@ impl Stencils {
 /// Loads `input`, computes, and saves the results to `outputs` (named once the input's number
 /// of axes is known), timing each stage.
 fn run(
-    input: &PathBuf,
+    input: &Path,
     stencils: &Stencils,
     outputs: impl FnOnce(usize) -> Vec<PathBuf>,
     compute: impl FnOnce(&edgegrad::io::npy::AnyArray) -> Result<Derivatives>,

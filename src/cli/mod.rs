@@ -112,7 +112,19 @@ pub fn timings_json(t: &edgegrad::Timings) -> String {
 
 /// The error and its causes on one line.
 pub fn one_line(err: &anyhow::Error) -> String {
-    format!("{err:#}").replace('\n', " ")
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        // Errors that show their cause in their own message (`cannot write: {0}`) name it once.
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.replace('\n', " ")
 }
 
 #[cfg(test)]
@@ -136,6 +148,18 @@ mod tests {
         );
         let json: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert!(json["total_ms"].as_f64().unwrap() >= 0.0);
+    }
+
+    #[test]
+    fn a_cause_shown_in_its_error_is_not_repeated() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("cannot write: {0}")]
+        struct Write(#[source] std::io::Error);
+        let io = std::io::Error::other("disk full");
+        let err = anyhow::Error::new(Write(io)).context("out.png");
+        assert_eq!(super::one_line(&err), "out.png: cannot write: disk full");
+        let plain = anyhow::anyhow!("first\nsecond").context("a.png");
+        assert_eq!(super::one_line(&plain), "a.png: first second");
     }
 
     #[test]
