@@ -275,8 +275,7 @@ def gradient(
     >>> float(edgegrad.gradient(np.arange(8.0) ** 4, accuracy=4)[3])  # 4 x**3, exact
     108.0
     """
-    numpys = type(accuracy) is int and accuracy == 2 and type(boundary) is str
-    if not (numpys and boundary == "numpy"):
+    if not _numpys_stencils(accuracy, boundary):
         results = gradient_beyond(f, varargs, axis, edge_order, accuracy, boundary)
         return results[0] if len(results) == 1 else _SEVERAL_RESULTS(results)
     try:
@@ -308,6 +307,14 @@ def gradient(
     if len(results) == 1:
         return results[0]
     return _SEVERAL_RESULTS(results)
+
+
+def _numpys_stencils(accuracy: object, boundary: object) -> bool:
+    """Whether ``accuracy`` and ``boundary`` are numpy's own (2 and "numpy")."""
+    try:
+        return operator.index(accuracy) == 2 and isinstance(boundary, str) and boundary == "numpy"  # type: ignore[arg-type]
+    except TypeError:
+        return False
 
 
 def _boundary(value: object) -> np.ndarray:

@@ -87,9 +87,9 @@ fn stride(shape: &[usize], axis: usize) -> usize {
     shape[axis + 1..].iter().product()
 }
 
-#[inline(always)]
 /// Calls `piece(at, len)` on consecutive pieces covering `[0, total)` (elements `start + at`
 /// onwards of the array), none crossing a multiple of `unit` and none longer than `cap`.
+#[inline(always)]
 fn pieces(
     start: usize,
     total: usize,
@@ -352,7 +352,11 @@ mod tests {
         let (narrow, _) = with_wide(false, run);
         let (wide, wide_runs) = with_wide(true, run);
         #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+        let cpu_has_it =
+            std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
+        #[cfg(not(target_arch = "x86_64"))]
+        let cpu_has_it = false;
+        if cpu_has_it {
             assert!(wide_runs > 0, "the wide path ran");
         }
         assert!(narrow == wide, "the paths differ");
