@@ -131,8 +131,8 @@ def derivative(
     >>> x = np.arange(6.0)
     >>> edgegrad.derivative(x**3, order=2)
     array([ 0.,  6., 12., 18., 24., 30.])
-    >>> edgegrad.derivative(np.array([0.0, 1.0, 0.0, -1.0]), boundary="wrap")
-    array([ 1.,  0., -1.,  0.])
+    >>> edgegrad.derivative(np.array([0.0, 1.0, 4.0, 9.0]), boundary="wrap")
+    array([-4.,  2.,  4., -2.])
     """
     return _native.derivative(
         _array(f),

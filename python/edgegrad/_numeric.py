@@ -270,8 +270,8 @@ def gradient(
     >>> edgegrad.gradient(np.array([[1, 2, 6], [3, 4, 5]]), axis=0)
     array([[ 2.,  2., -1.],
            [ 2.,  2., -1.]])
-    >>> edgegrad.gradient(np.array([0.0, 1.0, 0.0, -1.0]), boundary="wrap")
-    array([ 1.,  0., -1.,  0.])
+    >>> edgegrad.gradient(np.array([0.0, 1.0, 4.0, 9.0]), boundary="wrap")
+    array([-4.,  2.,  4., -2.])
     >>> float(edgegrad.gradient(np.arange(8.0) ** 4, accuracy=4)[3])  # 4 x**3, exact
     108.0
     """

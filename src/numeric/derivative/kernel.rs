@@ -327,7 +327,7 @@ mod tests {
 
     #[test]
     fn the_wide_and_narrow_paths_give_the_same_bits() {
-        let f = Array3::from_shape_fn((9, 40, 70), |(i, j, k)| {
+        let f = Array3::from_shape_fn((16, 40, 70), |(i, j, k)| {
             ((i * 31 + j * 7 + k * 13) % 101) as f32 / 7.0 - 3.0
         });
         let run = || {
