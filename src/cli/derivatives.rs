@@ -143,6 +143,11 @@ fn run(
     Ok(ExitCode::SUCCESS)
 }
 
+/// One result as the list of results [`run`] saves.
+fn alone<D, E>(result: std::result::Result<D, E>) -> std::result::Result<Vec<D>, E> {
+    result.map(|d| vec![d])
+}
+
 pub fn derivative(args: DerivativeArgs) -> Result<ExitCode> {
     let options = DerivativeOptions::new(args.axis)
         .order(args.order)
@@ -154,10 +159,9 @@ pub fn derivative(args: DerivativeArgs) -> Result<ExitCode> {
         &args.stencils,
         |_| vec![args.output.clone()],
         |array| {
-            Ok(derivatives_of!(array, args.input, |a| derivative_of(
-                a, &options
-            )
-            .map(|d| vec![d])))
+            Ok(derivatives_of!(array, args.input, |a| alone(
+                derivative_of(a, &options)
+            )))
         },
     )
 }
@@ -169,10 +173,9 @@ pub fn laplacian(args: LaplacianArgs) -> Result<ExitCode> {
         &args.stencils,
         |_| vec![args.output.clone()],
         |array| {
-            Ok(derivatives_of!(array, args.input, |a| laplacian_of(
+            Ok(derivatives_of!(array, args.input, |a| alone(laplacian_of(
                 a, &options
-            )
-            .map(|d| vec![d])))
+            ))))
         },
     )
 }

@@ -22,7 +22,7 @@ mod tests {
     use crate::detect::pipeline::{Decision, Detection, Pipeline, Wanted};
     use crate::detect::smoothing::GaussianKernel;
     use crate::image::LumaView;
-    use crate::numeric::simd::test_switch::with_wide;
+    use crate::numeric::simd::test_switch::narrow_and_wide;
     use crate::timings::Timings;
 
     /// Blocks of three levels with noise, as 8-bit, 16-bit and float images (the float one with
@@ -118,18 +118,7 @@ mod tests {
             }
             out
         };
-        let (narrow, _) = with_wide(false, run_all);
-        let (wide, wide_runs) = with_wide(true, run_all);
-        #[cfg(target_arch = "x86_64")]
-        let cpu_has_it =
-            std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
-        #[cfg(not(target_arch = "x86_64"))]
-        let cpu_has_it = false;
-        if cpu_has_it {
-            assert!(wide_runs > 0, "the wide path ran");
-        } else {
-            eprintln!("no AVX2 and FMA here: both runs took the narrow path");
-        }
+        let (narrow, wide) = narrow_and_wide(run_all);
         assert_eq!(narrow.len(), wide.len());
         for ((case, n), (_, w)) in narrow.iter().zip(&wide) {
             assert_eq!(n, w, "{case}");

@@ -81,6 +81,24 @@ pub(crate) mod test_switch {
         (r, WIDE_RUNS.load(Ordering::Relaxed) - before)
     }
 
+    /// `f()` on the narrow path, then on the wide one; checks that the wide path ran where the
+    /// CPU has AVX2 and FMA (elsewhere both runs take the narrow path, and it says so).
+    pub(crate) fn narrow_and_wide<R>(f: impl Fn() -> R) -> (R, R) {
+        let (narrow, _) = with_wide(false, &f);
+        let (wide, wide_runs) = with_wide(true, &f);
+        #[cfg(target_arch = "x86_64")]
+        let cpu_has_it =
+            std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
+        #[cfg(not(target_arch = "x86_64"))]
+        let cpu_has_it = false;
+        if cpu_has_it {
+            assert!(wide_runs > 0, "the wide path ran");
+        } else {
+            eprintln!("no AVX2 and FMA here: both runs took the narrow path");
+        }
+        (narrow, wide)
+    }
+
     #[test]
     fn runs_the_closure_once_and_returns_its_value() {
         let mut calls = 0;

@@ -323,7 +323,7 @@ mod tests {
     use crate::numeric::derivative::{
         derivative, laplacian, Boundary, DerivativeOptions, StencilOptions,
     };
-    use crate::numeric::simd::test_switch::with_wide;
+    use crate::numeric::simd::test_switch::narrow_and_wide;
 
     #[test]
     fn the_wide_and_narrow_paths_give_the_same_bits() {
@@ -349,16 +349,7 @@ mod tests {
             }
             out
         };
-        let (narrow, _) = with_wide(false, run);
-        let (wide, wide_runs) = with_wide(true, run);
-        #[cfg(target_arch = "x86_64")]
-        let cpu_has_it =
-            std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
-        #[cfg(not(target_arch = "x86_64"))]
-        let cpu_has_it = false;
-        if cpu_has_it {
-            assert!(wide_runs > 0, "the wide path ran");
-        }
+        let (narrow, wide) = narrow_and_wide(run);
         assert!(narrow == wide, "the paths differ");
     }
 }
