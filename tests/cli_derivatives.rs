@@ -214,7 +214,7 @@ fn bad_arguments_exit_with_code_2_and_write_nothing() {
             words(&format!(
                 "derivative {short} --axis 0 --accuracy 8 -o {out}"
             )),
-            vec!["8 elements", "at least 12"],
+            vec![short.as_str(), "8 elements", "at least 12"],
         ),
         (
             words(&format!("derivative {flat} --axis 0 -o {out}")),

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use edgegrad::numeric::derivative::{
     derivative as derivative_of, hessian as hessian_of, laplacian as laplacian_of, Boundary,
@@ -134,7 +134,9 @@ fn run(
     let array = timings.time("load_ms", || load(input))?;
     let outputs = outputs(array.shape().len());
     refuse_overwriting_input(&outputs, input)?;
-    let derivatives = timings.time("derivative_ms", || compute(&array))?;
+    let derivatives = timings
+        .time("derivative_ms", || compute(&array))
+        .with_context(|| input.display().to_string())?;
     drop(array);
     timings.time("save_ms", || save(&outputs, &derivatives))?;
     if stencils.timings {
@@ -159,9 +161,9 @@ pub fn derivative(args: DerivativeArgs) -> Result<ExitCode> {
         &args.stencils,
         |_| vec![args.output.clone()],
         |array| {
-            Ok(derivatives_of!(array, args.input, |a| alone(
-                derivative_of(a, &options)
-            )))
+            Ok(derivatives_of!(array, |a| alone(derivative_of(
+                a, &options
+            ))))
         },
     )
 }
@@ -172,11 +174,7 @@ pub fn laplacian(args: LaplacianArgs) -> Result<ExitCode> {
         &args.input,
         &args.stencils,
         |_| vec![args.output.clone()],
-        |array| {
-            Ok(derivatives_of!(array, args.input, |a| alone(laplacian_of(
-                a, &options
-            ))))
-        },
+        |array| Ok(derivatives_of!(array, |a| alone(laplacian_of(a, &options)))),
     )
 }
 
@@ -189,9 +187,8 @@ pub fn hessian(args: HessianArgs) -> Result<ExitCode> {
             .collect()
     };
     run(&args.input, &args.stencils, names, |array| {
-        Ok(derivatives_of!(array, args.input, |a| hessian_of(
-            a, &options
-        )
-        .map(|h| h.into_iter().map(|(_, d)| d).collect::<Vec<_>>())))
+        Ok(derivatives_of!(array, |a| hessian_of(a, &options).map(
+            |h| h.into_iter().map(|(_, d)| d).collect::<Vec<_>>()
+        )))
     })
 }
