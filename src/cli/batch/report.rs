@@ -370,7 +370,11 @@ mod tests {
             (3, record("c.png", Status::Skipped, &[])),
             (
                 2,
-                record("b.png", Status::Ok, &[("decode_ms", 30.0), ("edges_ms", 1.0)]),
+                record(
+                    "b.png",
+                    Status::Ok,
+                    &[("decode_ms", 30.0), ("edges_ms", 1.0)],
+                ),
             ),
             (
                 1,

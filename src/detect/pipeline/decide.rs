@@ -148,8 +148,15 @@ where
     P: DerivativeRows,
 {
     let s = squared_level(level);
-    let edge = |m: f32, level: f32| if m > level { 255 } else { 0 };
-    classify(rows, thin, map, |m| edge(m, level), |q| edge(q, s));
+    classify(
+        rows,
+        thin,
+        map,
+        #[inline(always)]
+        move |m| edge(m, level),
+        #[inline(always)]
+        move |q| edge(q, s),
+    );
 }
 
 /// The hysteresis classes ([`class`]) of the magnitude (thinned or not) into `map`, for the
@@ -164,9 +171,21 @@ where
         rows,
         thin,
         map,
-        |m| class(m, low, high),
-        |q| class(q, sl, sh),
+        #[inline(always)]
+        move |m| class(m, low, high),
+        #[inline(always)]
+        move |q| class(q, sl, sh),
     );
+}
+
+/// 255 where `m` is above `level`, else 0.
+#[inline(always)]
+fn edge(m: f32, level: f32) -> u8 {
+    if m > level {
+        255
+    } else {
+        0
+    }
 }
 
 /// Each pixel's magnitude through `of` into `map`: thinned, the maxima's magnitude (the others
@@ -189,11 +208,17 @@ fn classify<F, P>(
             |w, y, o| suppress(w, y, o, &of),
         );
     } else {
-        let op = |x: f32, y: f32| of_squared(x * x + y * y);
         rows.for_each(
             map,
             #[inline(always)]
-            |w, y, o| w.map(y, o, op),
+            |w, y, o| {
+                w.map(
+                    y,
+                    o,
+                    #[inline(always)]
+                    |x: f32, y: f32| of_squared(x * x + y * y),
+                )
+            },
         );
     }
 }
