@@ -15,7 +15,7 @@ use edgegrad::image::render::Depth;
 use edgegrad::image::stream::{RowReader, RowStream};
 use edgegrad::image::LoadError;
 use edgegrad::{Detection, Luma, Timings, Wanted};
-use edgegrad_fuzz::{check_detection, small_luma, split, Options};
+use edgegrad_fuzz::{appender, check_detection, small_luma, split, Options};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -54,7 +54,7 @@ fuzz_target!(|data: &[u8]| {
     let open = || Ok(rows_of(&luma));
     let mut streamed = Vec::new();
     let levels = pipeline
-        .stream_edges(&open, &mut |r| Ok(streamed.extend_from_slice(r)), t)
+        .stream_edges(&open, &mut appender(&mut streamed), t)
         .expect("an image in memory streams");
     let edges = fused.edges.as_ref().expect("edges were wanted");
     assert_eq!(
@@ -87,9 +87,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(banded, drawn, "banded {picture:?} picture");
         let mut bytes = Vec::new();
         pipeline
-            .draw_streamed(view, picture, depth, t, &mut |r| {
-                Ok(bytes.extend_from_slice(r))
-            })
+            .draw_streamed(view, picture, depth, t, &mut appender(&mut bytes))
             .expect("a map picture")
             .expect("writing to memory");
         assert_eq!(bytes, png_bytes(&drawn), "streamed {picture:?} picture");

@@ -117,7 +117,10 @@ fn check_points(
     let curves = match contours(d, min_length) {
         Ok(c) => c,
         Err(e) => {
-            assert!(!(min_length >= 0.0), "refused min length {min_length}: {e}");
+            assert!(
+                min_length.is_nan() || min_length < 0.0,
+                "refused min length {min_length}: {e}"
+            );
             one_line(&e);
             return;
         }

@@ -82,7 +82,7 @@ fn check_against_header(array: &AnyArray, file: &[u8]) {
     assert_eq!(elements * array.dtype().size(), data.len());
     if let AnyArray::U8(a) = array {
         // One byte an element: the values are the data, in the header's order.
-        let logical: Vec<u8> = if header.fortran_order {
+        let logical: Vec<u8> = if header.layout.is_fortran() {
             a.t().iter().copied().collect()
         } else {
             a.iter().copied().collect()
@@ -165,6 +165,7 @@ fn run_gradient(array: &AnyArray, calls: &Calls) {
         spacing,
         axes: axes.clone(),
         edge_order: usize::from(calls.edge_order % 4),
+        ..GradientOptions::default()
     };
     let result = match array {
         AnyArray::Bool(_) => return,

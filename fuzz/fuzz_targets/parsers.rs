@@ -171,6 +171,7 @@ fn spacing(text: &str) {
             spacing: vec![Spacing::Scalar(h)],
             axes: None,
             edge_order,
+            ..GradientOptions::default()
         };
         match gradient(&f, &options) {
             Ok(d) => assert!(d.len() == 2 && d.iter().all(|a| a.dim() == f.dim())),

@@ -12,7 +12,7 @@ use arbitrary::Arbitrary;
 use edgegrad::image::stream::{open_rows, open_stream, RowReader, RowStream};
 use edgegrad::image::{load, DecodeLimits, LoadOptions, Luma};
 use edgegrad::{Timings, Wanted};
-use edgegrad_fuzz::{bits, one_line, scratch_file, split, Options};
+use edgegrad_fuzz::{appender, bits, one_line, scratch_file, split, Options};
 use libfuzzer_sys::fuzz_target;
 
 /// Images up to this many pixels are read whole and compared with `load`; of larger ones (a
@@ -88,7 +88,7 @@ fuzz_target!(|data: &[u8]| {
     let open = || Ok(open_rows(&path, &options)?.expect("the file streamed before"));
     let mut edges = Vec::new();
     pipeline
-        .stream_edges(&open, &mut |r| Ok(edges.extend_from_slice(r)), t)
+        .stream_edges(&open, &mut appender(&mut edges), t)
         .expect("the file streamed whole before");
     let whole = pipeline.run(luma.view(), &Wanted::edges(), t);
     let whole: Vec<u8> = whole.edges.expect("edges").iter().copied().collect();

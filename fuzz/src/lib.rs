@@ -190,7 +190,10 @@ pub fn check_detection(d: &Detection, wanted: &Wanted, dim: (usize, usize), conf
         assert!(d.threshold.is_nan(), "a threshold without edges");
     }
     if let Some(m) = &d.magnitude {
-        assert!(m.iter().all(|v| !(*v < 0.0)), "a negative magnitude");
+        assert!(
+            m.iter().all(|v| v.is_nan() || *v >= 0.0),
+            "a negative magnitude"
+        );
     }
 }
 
@@ -225,6 +228,14 @@ pub fn scratch_file(name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("a scratch file");
     path
+}
+
+/// A sink of rows (as the streamed paths write them) appending them to `out`.
+pub fn appender(out: &mut Vec<u8>) -> impl FnMut(&[u8]) -> std::io::Result<()> + '_ {
+    move |rows| {
+        out.extend_from_slice(rows);
+        Ok(())
+    }
 }
 
 /// The bits of an `f32` grid, so that NaNs compare equal to themselves.
