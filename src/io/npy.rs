@@ -27,6 +27,8 @@ use ndarray_npy::{ReadNpyExt, ReadableElement, WritableElement, WriteNpyExt};
 use py_literal::Value as PyValue;
 use thiserror::Error;
 
+use super::message::one_line;
+
 pub use crate::numeric::dtype::DType;
 
 /// Applies a generic expression to the typed array inside an [`AnyArray`].
@@ -124,7 +126,7 @@ pub enum NpyError {
 }
 
 fn read_typed<T: ReadableElement>(reader: BufReader<File>) -> Result<ArrayD<T>, NpyError> {
-    ArrayD::<T>::read_npy(reader).map_err(|e| NpyError::Data(e.to_string()))
+    ArrayD::<T>::read_npy(reader).map_err(|e| NpyError::Data(one_line(e)))
 }
 
 /// Reads a `.npy` file of any supported dtype, checking the header against the file size
@@ -133,7 +135,7 @@ pub fn read_npy(path: &Path) -> Result<AnyArray, NpyError> {
     let file = File::open(path)?;
     let file_len = file.metadata()?.len();
     let mut reader = BufReader::with_capacity(1 << 20, file);
-    let header = Header::from_reader(&mut reader).map_err(|e| NpyError::Header(e.to_string()))?;
+    let header = Header::from_reader(&mut reader).map_err(|e| NpyError::Header(one_line(e)))?;
     let data_start = reader.stream_position()?;
     let descr = match &header.type_descriptor {
         PyValue::String(s) => s.clone(),

@@ -82,6 +82,7 @@ fn rows<R: BufRead + Seek + Send + 'static, T: 'static>(
         reader,
         rows,
         cols,
+        read: 0,
         convert,
     })
 }
@@ -91,6 +92,8 @@ struct PngRows<R: BufRead + Seek, T> {
     reader: Reader<R>,
     rows: usize,
     cols: usize,
+    /// Rows read so far.
+    read: usize,
     convert: Convert<T>,
 }
 
@@ -108,6 +111,12 @@ impl<R: BufRead + Seek + Send, T> RowReader<T> for PngRows<R, T> {
                         std::io::ErrorKind::UnexpectedEof.into(),
                     )))
                 }
+            }
+            self.read += 1;
+            if self.read == self.rows {
+                // The chunks after the pixels, to the end: a file cut short there is as corrupt
+                // as `load` finds it.
+                self.reader.finish().map_err(corrupt)?;
             }
         }
         Ok(())
