@@ -27,6 +27,8 @@ use ndarray_npy::{ReadNpyExt, ReadableElement, WritableElement, WriteNpyExt};
 use py_literal::Value as PyValue;
 use thiserror::Error;
 
+use super::message::one_line;
+
 pub use crate::numeric::dtype::DType;
 
 /// Applies a generic expression to the typed array inside an [`AnyArray`].
@@ -124,7 +126,7 @@ pub enum NpyError {
 }
 
 fn read_typed<T: ReadableElement>(reader: BufReader<File>) -> Result<ArrayD<T>, NpyError> {
-    ArrayD::<T>::read_npy(reader).map_err(|e| NpyError::Data(e.to_string()))
+    ArrayD::<T>::read_npy(reader).map_err(|e| NpyError::Data(one_line(e)))
 }
 
 /// The longest header read, numpy's default `max_header_size`: a longer one is refused as
@@ -167,7 +169,7 @@ pub fn read_npy(path: &Path) -> Result<AnyArray, NpyError> {
     let file_len = file.metadata()?.len();
     let mut reader = BufReader::with_capacity(1 << 20, file);
     check_header_length(&mut reader, file_len)?;
-    let header = Header::from_reader(&mut reader).map_err(|e| NpyError::Header(e.to_string()))?;
+    let header = Header::from_reader(&mut reader).map_err(|e| NpyError::Header(one_line(e)))?;
     let data_start = reader.stream_position()?;
     let descr = match &header.type_descriptor {
         PyValue::String(s) => s.clone(),
@@ -301,6 +303,9 @@ mod tests {
     #[test]
     fn a_header_past_the_end_of_the_file_is_refused() {
         let message = header_message(&npy_with(3, 5_000, 100));
-        assert!(message.contains("past the end of the 112-byte file"), "{message}");
+        assert!(
+            message.contains("past the end of the 112-byte file"),
+            "{message}"
+        );
     }
 }

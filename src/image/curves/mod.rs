@@ -18,6 +18,7 @@ use image::DynamicImage;
 use thiserror::Error;
 
 use crate::io::atomic::write_atomically;
+use crate::io::message::one_line;
 
 /// One sub-pixel edge point.
 ///
@@ -133,7 +134,7 @@ impl CurvesFormat {
             Some("csv") => Ok(CurvesFormat::Csv),
             Some("json") => Ok(CurvesFormat::Json),
             Some("svg") => Ok(CurvesFormat::Svg),
-            _ => Err(UnknownCurvesFormat(path.display().to_string())),
+            _ => Err(UnknownCurvesFormat(one_line(path.display()))),
         }
     }
 }
