@@ -9,6 +9,7 @@ use edgegrad::image::stream::{open_stream, RowStream};
 use edgegrad::image::{load, LoadOptions};
 use edgegrad::io::npy::read_npy;
 use edgegrad::video::ffmpeg::Container;
+use edgegrad::video::FrameRate;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -65,6 +66,20 @@ fn a_video_name_with_line_breaks_is_reported_on_one_line() {
 
 /// A `.npy` header whose length field claims 3 GB: refused before anything that size is
 /// allocated (the fuzzer ran out of memory on it).
+/// Found by the `parsers` target: `310004040/01` is 310004040 frames per second, printed as
+/// `310004040`, which did not parse back (read as a decimal, in thousandths that overflow).
+#[test]
+fn a_large_whole_frame_rate_reads_back_as_it_prints() {
+    let rate: FrameRate = "310004040/01".parse().unwrap();
+    assert_eq!(rate.to_string(), "310004040");
+    assert_eq!(rate.to_string().parse::<FrameRate>(), Ok(rate));
+    assert_eq!(
+        "4294967295".parse::<FrameRate>().unwrap().fps(),
+        4294967295.0
+    );
+    assert!("4294967296".parse::<FrameRate>().is_err());
+}
+
 #[test]
 fn a_npy_header_claiming_gigabytes_is_refused_without_allocating_them() {
     let e = read_npy(&fixture("header-claiming-3-gb.npy")).expect_err("a bad header");
