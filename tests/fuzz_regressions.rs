@@ -87,6 +87,24 @@ fn a_npy_header_claiming_gigabytes_is_refused_without_allocating_them() {
     assert!(message.contains("at most 10000"), "{message}");
 }
 
+/// Found by the `stream_rows` target: an indexed PNG whose palette chunk is 686 bytes (not a
+/// whole number of three-byte entries) made the `png` crate panic on the first row, in `load`
+/// and in the row stream alike (the found input with its chunks' CRCs repaired).
+#[test]
+fn a_palette_of_broken_entries_is_refused_loaded_and_streamed() {
+    let path = fixture("palette-not-whole-entries.png");
+    let e = load(&path, &LoadOptions::default()).expect_err("a corrupt PNG");
+    let message = one_line(e.to_string());
+    assert!(
+        message.contains("palette (PLTE) has 686 bytes"),
+        "{message}"
+    );
+    let Err(e) = open_stream(&path, &LoadOptions::default()) else {
+        panic!("the stream refuses it too");
+    };
+    assert_eq!(one_line(e.to_string()), message);
+}
+
 /// A PNG whose pixels are whole but whose chunks after them are cut: `load` refused it and the
 /// row stream used to read it, so `detect` answered differently by image size.
 #[test]
@@ -124,11 +142,17 @@ fn a_png_damaged_after_its_pixels_streams_as_it_loads() {
 #[test]
 fn detect_reports_each_found_file_on_one_line() {
     let out = tempfile::tempdir().expect("a temporary folder");
-    for name in ["truncated.jpg", "cut-after-the-pixels.png"] {
+    let cases = [
+        ("truncated.jpg", "auto"),
+        ("cut-after-the-pixels.png", "auto"),
+        ("palette-not-whole-entries.png", "never"),
+        ("palette-not-whole-entries.png", "always"),
+    ];
+    for (name, stream) in cases {
         let target = out.path().join("e.png");
         let assert = Command::cargo_bin("edgegrad")
             .expect("the binary")
-            .args(["detect"])
+            .args(["detect", "--stream", stream])
             .arg(fixture(name))
             .arg("-o")
             .arg(&target)
