@@ -8,16 +8,30 @@
 //!
 //! Passes: a histogram of the magnitude when the level is Otsu's or a percentile (plus a
 //! refinement pass for the exact percentile), then the edge pass: the squared magnitude against
-//! the squared level, or non-maximum suppression over the magnitude rows around each row, or the
-//! classes of hysteresis, which are then connected in place. The automatic rules do it in one
-//! pass: the codes of the candidate pixels go into the map and the codes of all pixels into the
-//! counts that choose the levels; then the codes are classified.
+//! the squared level, or non-maximum suppression over the magnitude rows around each row (or
+//! the zero crossings of the Laplacian), or the classes of hysteresis, which are then connected
+//! in place. The automatic rules do it in one pass: the codes of the candidate pixels go into
+//! the map and the codes of all pixels into the counts that choose the levels; then the codes
+//! are classified.
+//!
+//! Sub-pixel points ([`geometry`](crate::detect::geometry)) are fitted in the edge pass, from
+//! the rows around each row that the pass has just computed ([`DerivativeRows::window`]), for
+//! every candidate pixel the rule may keep; those hysteresis or the automatic level drops are
+//! dropped once the map is final. The automatic levels are known only after the pass, so the
+//! pixels to fit are chosen by a level guessed from a sample of rows, half an octave low; in
+//! the rare image where the level found is lower still, the points are fitted again in a pass
+//! of their own (the same points, more slowly).
 
-use super::{Decision, Pipeline};
-use crate::detect::edges::auto::{count_codes, noise, LevelCodes, CODES_PER_OCTAVE};
+use rayon::prelude::*;
+
+use super::{Decision, Pipeline, Suppression};
+use crate::detect::edges::auto::{count_codes, noise, AutoRule, LevelCodes, CODES_PER_OCTAVE};
+use crate::detect::edges::crossings::crossing_row;
 use crate::detect::edges::hysteresis::{class, connect, connect_above};
 use crate::detect::edges::magnitude::squared_level;
 use crate::detect::edges::nms::suppress_row;
+use crate::detect::geometry::points::{located, Fit, Window};
+use crate::detect::geometry::Located;
 use crate::detect::edges::steady::SteadyLevels;
 use crate::detect::edges::threshold::{exact_level, CountRows, RowCounter};
 use crate::detect::simd::widest;
@@ -36,12 +50,16 @@ pub(super) trait DerivativeRows: Send {
     /// The magnitude of row `y`.
     fn magnitude(&mut self, y: usize) -> &[f32];
 
-    /// What non-maximum suppression of row `y` reads.
+    /// What non-maximum suppression (or the zero crossings) of row `y` reads.
     fn around(&mut self, y: usize) -> Around<'_>;
+
+    /// What fitting the sub-pixel points of row `y` reads (and what [`DerivativeRows::around`]
+    /// gives, within it).
+    fn window(&mut self, y: usize) -> Window<'_>;
 }
 
 /// The magnitude rows above, at and below a row (the row itself past the image's top and
-/// bottom), and the row's `dx` and `dy`.
+/// bottom), the row's `dx` and `dy`, and for zero crossings the Laplacian rows.
 pub(super) struct Around<'a> {
     /// The magnitude rows `y - 1`, `y`, `y + 1`.
     pub magnitude: [&'a [f32]; 3],
@@ -49,6 +67,23 @@ pub(super) struct Around<'a> {
     pub dx: &'a [f32],
     /// `dy` of row `y`.
     pub dy: &'a [f32],
+    /// The Laplacian rows `y - 1`, `y`, `y + 1` (empty rows unless the edges are zero
+    /// crossings).
+    pub laplacian: [&'a [f32]; 3],
+}
+
+impl<'a> Around<'a> {
+    /// The part of a points window that suppression reads.
+    #[inline(always)]
+    pub(super) fn of_window(w: &Window<'a>) -> Around<'a> {
+        let m = &w.magnitude;
+        Around {
+            magnitude: [m[1], m[2], m[3]],
+            dx: w.dx[1],
+            dy: w.dy[1],
+            laplacian: w.laplacian,
+        }
+    }
 }
 
 /// `out[x] = op(dx[x], dy[x])`.
@@ -66,18 +101,23 @@ pub(super) struct Levels {
     pub threshold: f32,
     /// The `(low, high)` hysteresis levels, with hysteresis.
     pub hysteresis: Option<(f32, f32)>,
+    /// The sub-pixel points of the edges, when asked for and the edges are one pixel wide.
+    pub points: Option<Vec<Located>>,
 }
 
 /// The edge map of `pipeline`'s rule into `map` (row-major, `bands`' size), from the rows of
 /// the workers `workers` makes (one per rayon job). `top` gives the top of the magnitude range
 /// ([`magnitude_top`](super::magnitude_top)), asked for by the automatic rules only, whose
-/// noise estimate goes through `steady` when given (a frame of a sequence).
+/// noise estimate goes through `steady` when given (a frame of a sequence). With `points`, the
+/// sub-pixel points of the edges too, when they are one pixel wide.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn decide<P: DerivativeRows>(
     pipeline: &Pipeline,
     bands: Bands,
     workers: impl Fn() -> P + Sync + Send,
     top: impl FnOnce() -> f32,
     steady: Option<&mut SteadyLevels>,
+    points: bool,
     map: &mut [u8],
     timings: &mut Timings,
 ) -> Levels {
@@ -86,33 +126,41 @@ pub(super) fn decide<P: DerivativeRows>(
         workers: &workers,
     };
     let cols = bands.cols();
-    let thin = pipeline.thin;
+    let thin = pipeline.suppression;
+    let fitting = points && thin != Suppression::None;
     match pipeline.rule {
         Decision::Exact(t) => {
             let t = timings.time("histogram_ms", || exact_level(t, &rows));
-            timings.time("edges_ms", || above(&rows, thin, t, map));
+            let fits = timings.time("edges_ms", || above(&rows, thin, t, map, fitting));
             Levels {
                 threshold: t,
                 hysteresis: None,
+                points: fits.map(|fits| timings.time("points_ms", || located(fits))),
             }
         }
         Decision::Hysteresis(Some((low, high))) => {
-            timings.time("edges_ms", || classes(&rows, thin, (low, high), map));
+            let fits = timings.time("edges_ms", || classes(&rows, thin, (low, high), map, fitting));
             timings.time("hysteresis_ms", || connect(map, cols));
             Levels {
                 threshold: high,
                 hysteresis: Some((low, high)),
+                points: fits.map(|fits| timings.time("points_ms", || kept(fits, map, cols))),
             }
         }
         Decision::Auto | Decision::Hysteresis(None) => {
             let codes = LevelCodes::new(top());
-            let counts = timings.time("edges_ms", || level_codes(&rows, thin, &codes, map));
             let rule = pipeline.auto_rule().expect("automatic rules have one");
+            let single = pipeline.rule == Decision::Auto;
+            let floor = fitting.then(|| {
+                timings.time("points_ms", || guess_floor(&rows, &codes, rule, single))
+            });
+            let (counts, fits) =
+                timings.time("edges_ms", || level_codes(&rows, thin, &codes, map, floor));
             let s = noise(&codes, &counts);
             let s = steady.map_or(s, |steady| steady.follow(s));
             let high = rule.level_code_for(&codes, s);
             let threshold = codes.level(high);
-            if pipeline.rule == Decision::Auto {
+            let (needed, levels) = if single {
                 timings.time("threshold_ms", || {
                     bands.for_each(
                         &mut *map,
@@ -124,37 +172,134 @@ pub(super) fn decide<P: DerivativeRows>(
                         },
                     )
                 });
-                Levels {
-                    threshold,
-                    hysteresis: None,
-                }
+                (high, None)
             } else {
                 let low = low_code(high);
                 timings.time("hysteresis_ms", || connect_above(map, cols, low, high));
-                Levels {
-                    threshold,
-                    hysteresis: Some((codes.level(low), threshold)),
-                }
+                (low, Some((codes.level(low), threshold)))
+            };
+            let points = fits.zip(floor).map(|(fits, floor)| {
+                timings.time("points_ms", || {
+                    // Every edge has a code above `needed`: fitted if the floor is not above it.
+                    if floor <= needed {
+                        kept(fits, map, cols)
+                    } else {
+                        refit(&rows, thin, map)
+                    }
+                })
+            });
+            Levels {
+                threshold,
+                hysteresis: levels,
+                points,
             }
         }
     }
 }
 
+/// The points of the fits whose edge pixel is an edge of the final `map`.
+fn kept(fits: Vec<Fit>, map: &[u8], cols: usize) -> Vec<Located> {
+    let edge = |f: &Fit| map[f.source.0 as usize * cols + f.source.1 as usize] == 255;
+    located(fits.into_par_iter().filter(edge).collect())
+}
+
+/// The points of the edges of the final `map`, fitted in a pass of their own.
+fn refit<F, P>(rows: &Rows<'_, F>, thin: Suppression, map: &mut [u8]) -> Vec<Located>
+where
+    F: Fn() -> P + Sync + Send + ?Sized,
+    P: DerivativeRows,
+{
+    let fits = rows.fold(
+        map,
+        Vec::new,
+        |w, fits, y, o| {
+            if o.iter().any(|&v| v != 0) {
+                fit_row(&w.window(y), thin, o, 0, fits);
+            }
+        },
+        concat,
+    );
+    located(fits)
+}
+
+/// Rows sampled to guess the automatic level before the edge pass (at most).
+const GUESS_ROWS: usize = 64;
+
+/// How far below the guessed level pixels are fitted: half an octave of codes.
+const GUESS_MARGIN: u8 = CODES_PER_OCTAVE / 2;
+
+/// The code above which the automatic rules' edge pass fits points: the level the edges need
+/// (the single level, or Canny's low level), guessed from the magnitudes of a sample of rows
+/// spread over the image, less [`GUESS_MARGIN`].
+fn guess_floor<F, P>(rows: &Rows<'_, F>, codes: &LevelCodes, rule: AutoRule, single: bool) -> u8
+where
+    F: Fn() -> P + Sync + Send + ?Sized,
+    P: DerivativeRows,
+{
+    let n = rows.bands.rows();
+    let k = (n / 32).clamp(n.min(8), GUESS_ROWS.min(n.max(1)));
+    let counts = (0..k)
+        .into_par_iter()
+        .map_init(rows.workers, |w, i| {
+            let mut counts = [0u64; 256];
+            count_codes(&mut counts, codes, w.magnitude((2 * i + 1) * n / (2 * k)));
+            counts
+        })
+        .reduce(|| [0u64; 256], add_counts);
+    let high = rule.level_code_for(codes, noise(codes, &counts));
+    let needed = if single { high } else { low_code(high) };
+    needed.saturating_sub(GUESS_MARGIN)
+}
+
+/// Two lists of fits one after the other.
+fn concat(mut a: Vec<Fit>, mut b: Vec<Fit>) -> Vec<Fit> {
+    if a.is_empty() {
+        return b;
+    }
+    a.append(&mut b);
+    a
+}
+
+/// Fits the pixels of row `out` (of the window's row) whose value is above `floor`.
+#[inline(always)]
+fn fit_row(w: &Window<'_>, thin: Suppression, out: &[u8], floor: u8, fits: &mut Vec<Fit>) {
+    for (x, &v) in out.iter().enumerate() {
+        if v > floor {
+            fits.push(match thin {
+                Suppression::Crossings => w.fit_crossing(x),
+                _ => w.fit_maximum(x),
+            });
+        }
+    }
+}
+
 /// The edge map of a known level into `map`: 255 where the magnitude (thinned or not) is above
-/// `level`, 0 elsewhere.
-pub(super) fn above<F, P>(rows: &Rows<'_, F>, thin: bool, level: f32, map: &mut [u8])
+/// `level`, 0 elsewhere; with `fitting`, the fits of the edge pixels.
+pub(super) fn above<F, P>(
+    rows: &Rows<'_, F>,
+    thin: Suppression,
+    level: f32,
+    map: &mut [u8],
+    fitting: bool,
+) -> Option<Vec<Fit>>
 where
     F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
 {
     let s = squared_level(level);
     let edge = |m: f32, level: f32| if m > level { 255 } else { 0 };
-    classify(rows, thin, map, |m| edge(m, level), |q| edge(q, s));
+    classify(rows, thin, map, |m| edge(m, level), |q| edge(q, s), fitting)
 }
 
 /// The hysteresis classes ([`class`]) of the magnitude (thinned or not) into `map`, for the
-/// levels `(low, high)`.
-pub(super) fn classes<F, P>(rows: &Rows<'_, F>, thin: bool, (low, high): (f32, f32), map: &mut [u8])
+/// levels `(low, high)`; with `fitting`, the fits of the weak and strong pixels.
+pub(super) fn classes<F, P>(
+    rows: &Rows<'_, F>,
+    thin: Suppression,
+    (low, high): (f32, f32),
+    map: &mut [u8],
+    fitting: bool,
+) -> Option<Vec<Fit>>
 where
     F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
@@ -166,69 +311,121 @@ where
         map,
         |m| class(m, low, high),
         |q| class(q, sl, sh),
-    );
+        fitting,
+    )
 }
 
-/// Each pixel's magnitude through `of` into `map`: thinned, the maxima's magnitude (the others
-/// are 0), else the squared magnitude through `of_squared`.
+/// Each pixel's magnitude through `of` into `map`: thinned, the maxima's (or zero crossings')
+/// magnitude (the others are 0), else the squared magnitude through `of_squared`. With
+/// `fitting` (thinned edges only), the fits of the pixels given a value other than 0.
 #[inline(always)]
 fn classify<F, P>(
     rows: &Rows<'_, F>,
-    thin: bool,
+    thin: Suppression,
     map: &mut [u8],
     of: impl Fn(f32) -> u8 + Sync + Send,
     of_squared: impl Fn(f32) -> u8 + Sync + Send,
-) where
-    F: Fn() -> P + Sync + Send + ?Sized,
-    P: DerivativeRows,
-{
-    if thin {
-        rows.for_each(
-            map,
-            #[inline(always)]
-            |w, y, o| suppress(w, y, o, &of),
-        );
-    } else {
-        let op = |x: f32, y: f32| of_squared(x * x + y * y);
-        rows.for_each(
-            map,
-            #[inline(always)]
-            |w, y, o| w.map(y, o, op),
-        );
-    }
-}
-
-/// The automatic rules' pass: the codes of the candidate pixels (the maxima when thinned, else
-/// all) into `map`, and the counts of the codes of all pixels' magnitudes, returned.
-pub(super) fn level_codes<F, P>(
-    rows: &Rows<'_, F>,
-    thin: bool,
-    codes: &LevelCodes,
-    map: &mut [u8],
-) -> [u64; 256]
+    fitting: bool,
+) -> Option<Vec<Fit>>
 where
     F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
 {
-    rows.fold(
-        map,
-        || [0u64; 256],
-        #[inline(always)]
-        |w, counts, y, o| {
-            if thin {
-                let a = w.around(y);
-                suppress_row(o, a.magnitude, a.dx, a.dy, |m| codes.code(m));
-                count_codes(counts, codes, a.magnitude[1]);
-            } else {
-                let m = w.magnitude(y);
-                for (o, &m) in o.iter_mut().zip(m) {
-                    *o = codes.code(m);
-                }
-                count_codes(counts, codes, m);
-            }
-        },
-        add_counts,
-    )
+    match (thin, fitting) {
+        (Suppression::None, _) => {
+            let op = |x: f32, y: f32| of_squared(x * x + y * y);
+            rows.for_each(
+                map,
+                #[inline(always)]
+                |w, y, o| w.map(y, o, op),
+            );
+            None
+        }
+        (_, false) => {
+            rows.for_each(
+                map,
+                #[inline(always)]
+                |w, y, o| suppress(&w.around(y), thin, o, &of),
+            );
+            None
+        }
+        (_, true) => Some(rows.fold(
+            map,
+            Vec::new,
+            #[inline(always)]
+            |w, fits, y, o| {
+                let window = w.window(y);
+                suppress(&Around::of_window(&window), thin, o, &of);
+                fit_row(&window, thin, o, 0, fits);
+            },
+            concat,
+        )),
+    }
+}
+
+/// The automatic rules' pass: the codes of the candidate pixels (the maxima or zero crossings
+/// when thinned, else all) into `map`, and the counts of the codes of all pixels' magnitudes,
+/// returned; with a `floor` (thinned edges only), the fits of the candidates whose code is
+/// above it.
+pub(super) fn level_codes<F, P>(
+    rows: &Rows<'_, F>,
+    thin: Suppression,
+    codes: &LevelCodes,
+    map: &mut [u8],
+    floor: Option<u8>,
+) -> ([u64; 256], Option<Vec<Fit>>)
+where
+    F: Fn() -> P + Sync + Send + ?Sized,
+    P: DerivativeRows,
+{
+    let code = |m| codes.code(m);
+    match (thin, floor) {
+        (Suppression::None, _) => {
+            let counts = rows.fold(
+                map,
+                || [0u64; 256],
+                #[inline(always)]
+                |w, counts, y, o| {
+                    let m = w.magnitude(y);
+                    for (o, &m) in o.iter_mut().zip(m) {
+                        *o = codes.code(m);
+                    }
+                    count_codes(counts, codes, m);
+                },
+                add_counts,
+            );
+            (counts, None)
+        }
+        (_, None) => {
+            let counts = rows.fold(
+                map,
+                || [0u64; 256],
+                #[inline(always)]
+                |w, counts, y, o| {
+                    let a = w.around(y);
+                    suppress(&a, thin, o, code);
+                    count_codes(counts, codes, a.magnitude[1]);
+                },
+                add_counts,
+            );
+            (counts, None)
+        }
+        (_, Some(floor)) => {
+            let (counts, fits) = rows.fold(
+                map,
+                || ([0u64; 256], Vec::new()),
+                #[inline(always)]
+                |w, (counts, fits), y, o| {
+                    let window = w.window(y);
+                    suppress(&Around::of_window(&window), thin, o, code);
+                    count_codes(counts, codes, window.magnitude[2]);
+                    fit_row(&window, thin, o, floor, fits);
+                },
+                |(a, fa), (b, fb)| (add_counts(a, b), concat(fa, fb)),
+            );
+            (counts, Some(fits))
+        }
+    }
 }
 
 /// Canny's low level, as a code, for its high level `high`: an octave below.
@@ -242,16 +439,21 @@ pub(super) fn add_counts(mut a: [u64; 256], b: [u64; 256]) -> [u64; 256] {
     a
 }
 
-/// Non-maximum suppression of row `y` into `out`, `classify`ing the maxima.
+/// Thinning of a row into `out`, `classify`ing the pixels kept: the maxima of non-maximum
+/// suppression, or the zero crossings of the Laplacian.
 #[inline(always)]
-pub(super) fn suppress<P: DerivativeRows>(
-    w: &mut P,
-    y: usize,
+pub(super) fn suppress(
+    a: &Around<'_>,
+    thin: Suppression,
     out: &mut [u8],
     classify: impl Fn(f32) -> u8,
 ) {
-    let a = w.around(y);
-    suppress_row(out, a.magnitude, a.dx, a.dy, classify);
+    match thin {
+        Suppression::Crossings => {
+            crossing_row(out, a.laplacian, a.dx, a.dy, a.magnitude[1], classify)
+        }
+        _ => suppress_row(out, a.magnitude, a.dx, a.dy, classify),
+    }
 }
 
 /// The bands of one image with the maker of their workers.

@@ -125,15 +125,39 @@ pub struct UnknownCurvesFormat(pub String);
 impl CurvesFormat {
     /// The format named by `path`'s extension (any case).
     pub fn from_path(path: &Path) -> Result<CurvesFormat, UnknownCurvesFormat> {
-        let extension = path
-            .extension()
+        path.extension()
             .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match extension.as_deref() {
-            Some("csv") => Ok(CurvesFormat::Csv),
-            Some("json") => Ok(CurvesFormat::Json),
-            Some("svg") => Ok(CurvesFormat::Svg),
-            _ => Err(UnknownCurvesFormat(path.display().to_string())),
+            .and_then(CurvesFormat::from_extension)
+            .ok_or_else(|| UnknownCurvesFormat(path.display().to_string()))
+    }
+
+    /// The format of an extension (without the dot, any case).
+    ///
+    /// ```
+    /// use edgegrad::image::curves::CurvesFormat;
+    /// assert_eq!(CurvesFormat::from_extension("Json"), Some(CurvesFormat::Json));
+    /// assert_eq!(CurvesFormat::from_extension("txt"), None);
+    /// ```
+    pub fn from_extension(extension: &str) -> Option<CurvesFormat> {
+        match extension.to_ascii_lowercase().as_str() {
+            "csv" => Some(CurvesFormat::Csv),
+            "json" => Some(CurvesFormat::Json),
+            "svg" => Some(CurvesFormat::Svg),
+            _ => None,
+        }
+    }
+
+    /// The format's extension, lowercase, without the dot.
+    ///
+    /// ```
+    /// use edgegrad::image::curves::CurvesFormat;
+    /// assert_eq!(CurvesFormat::Svg.extension(), "svg");
+    /// ```
+    pub fn extension(self) -> &'static str {
+        match self {
+            CurvesFormat::Csv => "csv",
+            CurvesFormat::Json => "json",
+            CurvesFormat::Svg => "svg",
         }
     }
 }
