@@ -36,6 +36,15 @@ fn scene(path: &Path) {
     .unwrap();
 }
 
+/// Waits (10 s at most) for the file `path` to appear.
+fn wait_for_file(path: &Path) {
+    let start = Instant::now();
+    while !path.exists() {
+        assert!(start.elapsed() < Duration::from_secs(10), "nothing saved");
+        sleep(Duration::from_millis(50));
+    }
+}
+
 fn white(s: &RgbImage) -> usize {
     s.pixels().filter(|p| p.0 == [255, 255, 255]).count()
 }
@@ -95,11 +104,7 @@ fn preview_opens_follows_keys_saves_and_quits() {
     // S saves the view beside the image and prints where.
     press(&display, &window, "s");
     let saved = dir.path().join("scene.edges.png");
-    let start = Instant::now();
-    while !saved.exists() {
-        assert!(start.elapsed() < Duration::from_secs(10), "nothing saved");
-        sleep(Duration::from_millis(50));
-    }
+    wait_for_file(&saved);
 
     // Q closes the window and ends the process successfully.
     press(&display, &window, "q");
@@ -159,11 +164,7 @@ fn preview_shows_the_contours_coloured_by_curve() {
     assert!(contours.pixels().any(|p| p.0 == [54, 54, 54]));
     press(&display, &window, "s");
     let saved = dir.path().join("scene.contours.png");
-    let start = Instant::now();
-    while !saved.exists() {
-        assert!(start.elapsed() < Duration::from_secs(10), "nothing saved");
-        sleep(Duration::from_millis(50));
-    }
+    wait_for_file(&saved);
     press(&display, &window, "q");
     let status = wait_for_exit(&mut preview);
     assert!(status.success(), "exit {status}");

@@ -11,6 +11,8 @@
 //! non-maximum suppression. NaN crosses nothing. Outside the image the Laplacian continues as
 //! at the border (a border pixel is its own neighbour), so the border makes no crossing.
 
+use super::nms::borders;
+
 /// Whether a pixel whose Laplacian is `p` marks the zero crossing towards a neighbour whose
 /// Laplacian is `q`: the two lie on either side of zero (negative, and zero or positive), and
 /// `p` is the nearer to zero (on a tie, the one that is not negative).
@@ -50,17 +52,11 @@ pub(crate) fn crossing_row(
             0
         }
     };
-    if n < 3 {
-        for (x, o) in out.iter_mut().enumerate().take(n) {
-            *o = at(x);
-        }
+    let Some(o) = borders(out, at) else {
         return;
-    }
-    out[0] = at(0);
-    out[n - 1] = at(n - 1);
+    };
     let k = n - 2;
-    let (o, c, gx, gy, m) = (
-        &mut out[1..n - 1],
+    let (c, gx, gy, m) = (
         &cur[1..n - 1],
         &dx[1..n - 1],
         &dy[1..n - 1],

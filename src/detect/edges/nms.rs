@@ -69,18 +69,12 @@ pub(crate) fn suppress_row(
             0
         }
     };
-    if n < 3 {
-        for (x, o) in out.iter_mut().enumerate().take(n) {
-            *o = at(x);
-        }
+    let Some(o) = borders(out, at) else {
         return;
-    }
-    out[0] = at(0);
-    out[n - 1] = at(n - 1);
+    };
     // The interior, over equal-length shifted slices (no bounds checks, vectorised).
     let k = n - 2;
-    let (o, m, gx, gy) = (
-        &mut out[1..n - 1],
+    let (m, gx, gy) = (
         &cur[1..n - 1],
         &dx[1..n - 1],
         &dy[1..n - 1],
@@ -100,6 +94,23 @@ pub(crate) fn suppress_row(
         let c = classify(m[i]);
         o[i] = if max { c } else { 0 };
     }
+}
+
+/// Writes `at(x)` at the first and last pixels of a row (at every pixel of a row shorter than
+/// three) and returns the rest, `out[1..n - 1]`, for the caller's vectorised loop over the
+/// interior: `None` when there is no interior.
+#[inline(always)]
+pub(crate) fn borders(out: &mut [u8], at: impl Fn(usize) -> u8) -> Option<&mut [u8]> {
+    let n = out.len();
+    if n < 3 {
+        for (x, o) in out.iter_mut().enumerate() {
+            *o = at(x);
+        }
+        return None;
+    }
+    out[0] = at(0);
+    out[n - 1] = at(n - 1);
+    Some(&mut out[1..n - 1])
 }
 
 #[cfg(test)]

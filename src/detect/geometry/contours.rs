@@ -102,27 +102,54 @@ impl RowIndex {
         RowIndex { start }
     }
 
-    /// The indices of the points within [`REACH`] of `p`'s pixel, in raster order.
-    #[inline]
-    fn around<'a>(
-        &'a self,
-        points: &'a [Located],
-        p: &Located,
-    ) -> impl Iterator<Item = u32> + 'a {
+    /// The indices of the points of row `r`.
+    #[inline(always)]
+    fn range(&self, r: usize) -> std::ops::Range<usize> {
+        self.start[r] as usize..self.start[r + 1] as usize
+    }
+
+    /// The best links of the points of row `r`, in order: each point's neighbours are the
+    /// points of the 5 x 5 pixels around its own, visited in raster order (rows within
+    /// [`REACH`], and in each a window of columns that slides along as the points do).
+    fn best_of_row(&self, points: &[Located], r: usize) -> Vec<Best> {
         let height = self.start.len() - 1;
-        let first = p.row.saturating_sub(REACH as usize);
-        let last = (p.row + REACH as usize).min(height - 1);
-        let (c0, c1) = (p.col.saturating_sub(REACH as usize), p.col + REACH as usize);
-        (first..=last).flat_map(move |r| {
-            let (a, b) = (self.start[r] as usize, self.start[r + 1] as usize);
-            let row = &points[a..b];
-            let from = row.partition_point(|q| q.col < c0);
-            row[from..]
-                .iter()
-                .take_while(move |q| q.col <= c1)
-                .enumerate()
-                .map(move |(k, _)| (a + from + k) as u32)
-        })
+        let rows = r.saturating_sub(REACH as usize)..=(r + REACH as usize).min(height - 1);
+        let mut cursors: Vec<(usize, usize)> = rows
+            .map(|rr| (self.range(rr).start, self.range(rr).end))
+            .collect();
+        self.range(r)
+            .map(|from| {
+                let p = &points[from];
+                let (c0, c1) = (p.col.saturating_sub(REACH as usize), p.col + REACH as usize);
+                let mut best = Best {
+                    ahead: NONE,
+                    ahead_score: 0.0,
+                    behind: NONE,
+                    behind_score: 0.0,
+                };
+                for (start, end) in cursors.iter_mut() {
+                    while *start < *end && points[*start].col < c0 {
+                        *start += 1;
+                    }
+                    for to in *start..*end {
+                        if points[to].col > c1 {
+                            break;
+                        }
+                        if to == from {
+                            continue;
+                        }
+                        let s = score(p, &points[to]);
+                        if s > best.ahead_score {
+                            (best.ahead, best.ahead_score) = (to as u32, s);
+                        }
+                        if s < best.behind_score {
+                            (best.behind, best.behind_score) = (to as u32, s);
+                        }
+                    }
+                }
+                best
+            })
+            .collect()
     }
 }
 
@@ -165,32 +192,11 @@ fn score(a: &Located, b: &Located) -> f32 {
 /// replacing a worse link of the point it leads to, which makes the result the one of visiting
 /// the points in that order whatever the thread count.
 fn chain(points: &[Located], rows: &RowIndex) -> (Vec<u32>, Vec<u32>) {
-    let best: Vec<Best> = points
-        .par_iter()
-        .enumerate()
-        .with_min_len(1024)
-        .map(|(from, p)| {
-            let from = from as u32;
-            let mut best = Best {
-                ahead: NONE,
-                ahead_score: 0.0,
-                behind: NONE,
-                behind_score: 0.0,
-            };
-            for to in rows.around(points, p) {
-                if to == from {
-                    continue;
-                }
-                let s = score(p, &points[to as usize]);
-                if s > best.ahead_score {
-                    (best.ahead, best.ahead_score) = (to, s);
-                }
-                if s < best.behind_score {
-                    (best.behind, best.behind_score) = (to, s);
-                }
-            }
-            best
-        })
+    let height = rows.start.len() - 1;
+    let best: Vec<Best> = (0..height)
+        .into_par_iter()
+        .with_min_len(16)
+        .flat_map_iter(|r| rows.best_of_row(points, r))
         .collect();
     let n = points.len();
     let (mut next, mut prev) = (vec![NONE; n], vec![NONE; n]);

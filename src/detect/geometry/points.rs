@@ -103,7 +103,8 @@ impl Fit {
 /// The points of a set of fits: one per fitted pixel, in raster order of those pixels (two
 /// edge pixels fitted at one pixel give the same point, kept once).
 pub(crate) fn located(mut fits: Vec<Fit>) -> Vec<Located> {
-    fits.sort_by_key(|f| f.at);
+    // Fits at one pixel are the same point: which one comes first does not matter.
+    fits.par_sort_unstable_by_key(|f| f.at);
     fits.dedup_by_key(|f| f.at);
     fits.par_iter().map(Fit::located).collect()
 }

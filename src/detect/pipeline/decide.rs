@@ -22,6 +22,8 @@
 //! the rare image where the level found is lower still, the points are fitted again in a pass
 //! of their own (the same points, more slowly).
 
+use std::collections::LinkedList;
+
 use rayon::prelude::*;
 
 use super::{Decision, Pipeline, Suppression};
@@ -135,7 +137,7 @@ pub(super) fn decide<P: DerivativeRows>(
             Levels {
                 threshold: t,
                 hysteresis: None,
-                points: fits.map(|fits| timings.time("points_ms", || located(fits))),
+                points: fits.map(|fits| timings.time("points_ms", || located(fits.all()))),
             }
         }
         Decision::Hysteresis(Some((low, high))) => {
@@ -179,14 +181,12 @@ pub(super) fn decide<P: DerivativeRows>(
                 (low, Some((codes.level(low), threshold)))
             };
             let points = fits.zip(floor).map(|(fits, floor)| {
-                timings.time("points_ms", || {
-                    // Every edge has a code above `needed`: fitted if the floor is not above it.
-                    if floor <= needed {
-                        kept(fits, map, cols)
-                    } else {
-                        refit(&rows, thin, map)
-                    }
-                })
+                // Every edge has a code above `needed`: fitted if the floor is not above it.
+                if floor <= needed {
+                    timings.time("points_ms", || kept(fits, map, cols))
+                } else {
+                    timings.time("refit_ms", || refit(&rows, thin, map))
+                }
             });
             Levels {
                 threshold,
@@ -198,9 +198,15 @@ pub(super) fn decide<P: DerivativeRows>(
 }
 
 /// The points of the fits whose edge pixel is an edge of the final `map`.
-fn kept(fits: Vec<Fit>, map: &[u8], cols: usize) -> Vec<Located> {
-    let edge = |f: &Fit| map[f.source.0 as usize * cols + f.source.1 as usize] == 255;
-    located(fits.into_par_iter().filter(edge).collect())
+fn kept(fits: Fits, map: &[u8], cols: usize) -> Vec<Located> {
+    let edge = |f: &&Fit| map[f.source.0 as usize * cols + f.source.1 as usize] == 255;
+    let parts: Vec<Vec<Fit>> = fits.0.into_iter().collect();
+    located(
+        parts
+            .par_iter()
+            .flat_map_iter(|part| part.iter().filter(edge).copied())
+            .collect(),
+    )
 }
 
 /// The points of the edges of the final `map`, fitted in a pass of their own.
@@ -211,15 +217,15 @@ where
 {
     let fits = rows.fold(
         map,
-        Vec::new,
+        Fits::default,
         |w, fits, y, o| {
             if o.iter().any(|&v| v != 0) {
-                fit_row(&w.window(y), thin, o, 0, fits);
+                fit_row(&w.window(y), thin, o, 0, fits.last());
             }
         },
-        concat,
+        Fits::join,
     );
-    located(fits)
+    located(fits.all())
 }
 
 /// Rows sampled to guess the automatic level before the edge pass (at most).
@@ -251,13 +257,35 @@ where
     needed.saturating_sub(GUESS_MARGIN)
 }
 
-/// Two lists of fits one after the other.
-fn concat(mut a: Vec<Fit>, mut b: Vec<Fit>) -> Vec<Fit> {
-    if a.is_empty() {
-        return b;
+/// The fits the bands make, in order: a list of the parts the rayon jobs made, joined without
+/// copying (a part per job, each grown by its rows).
+#[derive(Debug, Default)]
+pub(super) struct Fits(LinkedList<Vec<Fit>>);
+
+impl Fits {
+    /// The part the fits of the next row go to.
+    #[inline(always)]
+    fn last(&mut self) -> &mut Vec<Fit> {
+        if self.0.is_empty() {
+            self.0.push_back(Vec::new());
+        }
+        self.0.back_mut().expect("a part was just added")
     }
-    a.append(&mut b);
-    a
+
+    /// The fits of `self` then those of `other`.
+    fn join(mut self, mut other: Fits) -> Fits {
+        self.0.append(&mut other.0);
+        self
+    }
+
+    /// All the fits, in order.
+    fn all(self) -> Vec<Fit> {
+        let mut all = Vec::with_capacity(self.0.iter().map(Vec::len).sum());
+        for part in self.0 {
+            all.extend_from_slice(&part);
+        }
+        all
+    }
 }
 
 /// Fits the pixels of row `out` (of the window's row) whose value is above `floor`.
@@ -281,7 +309,7 @@ pub(super) fn above<F, P>(
     level: f32,
     map: &mut [u8],
     fitting: bool,
-) -> Option<Vec<Fit>>
+) -> Option<Fits>
 where
     F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
@@ -299,7 +327,7 @@ pub(super) fn classes<F, P>(
     (low, high): (f32, f32),
     map: &mut [u8],
     fitting: bool,
-) -> Option<Vec<Fit>>
+) -> Option<Fits>
 where
     F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
@@ -326,7 +354,7 @@ fn classify<F, P>(
     of: impl Fn(f32) -> u8 + Sync + Send,
     of_squared: impl Fn(f32) -> u8 + Sync + Send,
     fitting: bool,
-) -> Option<Vec<Fit>>
+) -> Option<Fits>
 where
     F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
@@ -351,14 +379,14 @@ where
         }
         (_, true) => Some(rows.fold(
             map,
-            Vec::new,
+            Fits::default,
             #[inline(always)]
             |w, fits, y, o| {
                 let window = w.window(y);
                 suppress(&Around::of_window(&window), thin, o, &of);
-                fit_row(&window, thin, o, 0, fits);
+                fit_row(&window, thin, o, 0, fits.last());
             },
-            concat,
+            Fits::join,
         )),
     }
 }
@@ -373,7 +401,7 @@ pub(super) fn level_codes<F, P>(
     codes: &LevelCodes,
     map: &mut [u8],
     floor: Option<u8>,
-) -> ([u64; 256], Option<Vec<Fit>>)
+) -> ([u64; 256], Option<Fits>)
 where
     F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
@@ -413,15 +441,15 @@ where
         (_, Some(floor)) => {
             let (counts, fits) = rows.fold(
                 map,
-                || ([0u64; 256], Vec::new()),
+                || ([0u64; 256], Fits::default()),
                 #[inline(always)]
                 |w, (counts, fits), y, o| {
                     let window = w.window(y);
                     suppress(&Around::of_window(&window), thin, o, code);
                     count_codes(counts, codes, window.magnitude[2]);
-                    fit_row(&window, thin, o, floor, fits);
+                    fit_row(&window, thin, o, floor, fits.last());
                 },
-                |(a, fa), (b, fb)| (add_counts(a, b), concat(fa, fb)),
+                |(a, fa), (b, fb)| (add_counts(a, b), fa.join(fb)),
             );
             (counts, Some(fits))
         }

@@ -11,10 +11,11 @@ pub mod csv;
 pub mod json;
 pub mod svg;
 
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
 
 use image::DynamicImage;
+use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::io::atomic::write_atomically;
@@ -170,6 +171,40 @@ pub struct CurvesExtras<'a> {
     pub options: &'a [(&'a str, String)],
     /// The picture drawn under the curves in SVG (embedded as a PNG), if any.
     pub background: Option<&'a DynamicImage>,
+}
+
+/// Curves written by one task of [`write_each`]: enough to share the work, few enough to keep
+/// its text small.
+const CURVES_PER_TASK: usize = 256;
+/// Tasks of [`write_each`] whose text is held at once.
+const TASKS_AT_ONCE: usize = 64;
+
+/// Writes the text `text(id, curve, out)` makes for every curve, in order: tasks of
+/// [`CURVES_PER_TASK`] curves format their text in parallel (numbers to text is most of a
+/// writer's work), a bounded number at a time, and the texts are written one after the other.
+fn write_each(
+    w: &mut dyn Write,
+    curves: &[Curve],
+    text: impl Fn(usize, &Curve, &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    let group = CURVES_PER_TASK * TASKS_AT_ONCE;
+    for (g, curves) in curves.chunks(group).enumerate() {
+        let texts: Vec<io::Result<Vec<u8>>> = curves
+            .par_chunks(CURVES_PER_TASK)
+            .enumerate()
+            .map(|(t, task)| {
+                let mut out = Vec::new();
+                for (i, curve) in task.iter().enumerate() {
+                    text(g * group + t * CURVES_PER_TASK + i, curve, &mut out)?;
+                }
+                Ok(out)
+            })
+            .collect();
+        for t in texts {
+            w.write_all(&t?)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes `curves` to `path` in `format`, atomically (a temporary file renamed when complete).
