@@ -30,7 +30,7 @@ use edgegrad::io::atomic::{same_file, write_atomically};
 use edgegrad::timings::Timings;
 use ndarray::{Array2, ArrayView2};
 
-use super::points::{PointsArgs, PointsJob};
+use super::points::{check_contours, PointsArgs, PointsJob};
 use super::UsageError;
 
 /// Find the edges of an image.
@@ -352,6 +352,7 @@ impl DetectJob {
             }
         }
         let points = args.geometry.job(&pipeline)?;
+        check_contours(kind, &pipeline)?;
         let outputs: Vec<&PathBuf> = std::iter::once(&out)
             .chain(saves.iter().map(|s| &s.1))
             .chain(points.as_ref().map(|p| &p.path))

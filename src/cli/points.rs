@@ -13,7 +13,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::Args;
 use edgegrad::detect::derivatives::Operator;
 use edgegrad::detect::geometry::{self, Curves};
-use edgegrad::detect::{Detection, Pipeline};
+use edgegrad::detect::{Detection, Picture, Pipeline};
 use edgegrad::image::curves::{write_curves, CurvesExtras, CurvesFormat};
 use image::{DynamicImage, RgbImage};
 
@@ -121,6 +121,19 @@ impl PointsArgs {
     }
 }
 
+/// Refuses `--output contours` without one-pixel-wide edges, which have no curves to draw.
+pub fn check_contours(picture: Picture, pipeline: &Pipeline) -> Result<(), UsageError> {
+    if picture == Picture::Contours && !pipeline.thins() {
+        return Err(UsageError(format!("--output contours {THIN_NEEDED}")));
+    }
+    Ok(())
+}
+
+/// Why unthinned edges have no points, and what gives them.
+const THIN_NEEDED: &str = "needs thinned (one-pixel-wide) edges: add --thin, or use --canny, \
+                           --threshold auto or --operator log (--threshold VALUE|otsu|P% and \
+                           --hysteresis do not thin)";
+
 impl PointsSpec {
     /// Checks the request: thinned edges, `--svg-background` with SVG only (`named` names the
     /// file or format in the message), a minimum length that is a number at least 0.
@@ -132,12 +145,7 @@ impl PointsSpec {
         named: impl Fn() -> String,
     ) -> Result<PointsSpec, UsageError> {
         if !pipeline.thins() {
-            return Err(UsageError(
-                "--points needs thinned (one-pixel-wide) edges: add --thin, or use --canny, \
-                 --threshold auto or --operator log (--threshold VALUE|otsu|P% and \
-                 --hysteresis do not thin)"
-                    .into(),
-            ));
+            return Err(UsageError(format!("--points {THIN_NEEDED}")));
         }
         if background && format != CurvesFormat::Svg {
             return Err(UsageError(format!(

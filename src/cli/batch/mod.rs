@@ -26,7 +26,7 @@ mod report;
 use report::{Report, Totals};
 
 use super::detect::{depth_conflict, load_error_message, DetectOptions};
-use super::points::{BatchPointsArgs, PointsSpec};
+use super::points::{check_contours, BatchPointsArgs, PointsSpec};
 use super::UsageError;
 
 /// Edge maps for every image in a folder tree, in parallel.
@@ -235,6 +235,7 @@ impl FileWork {
             return Err(depth_conflict(picture, ""));
         }
         let pipeline = options.pipeline()?;
+        check_contours(picture, &pipeline)?;
         let points = geometry.spec(&pipeline)?;
         let background = points.as_ref().is_some_and(|p| p.background);
         Ok(FileWork {

@@ -52,11 +52,13 @@ pub(crate) fn crossing_row(
             0
         }
     };
-    let Some(o) = borders(out, at) else {
+    if !borders(out, at) {
         return;
-    };
+    }
+    // Equal-length slices: no bounds checks, vectorised.
     let k = n - 2;
-    let (c, gx, gy, m) = (
+    let (o, c, gx, gy, m) = (
+        &mut out[1..n - 1],
         &cur[1..n - 1],
         &dx[1..n - 1],
         &dy[1..n - 1],

@@ -69,12 +69,13 @@ pub(crate) fn suppress_row(
             0
         }
     };
-    let Some(o) = borders(out, at) else {
+    if !borders(out, at) {
         return;
-    };
+    }
     // The interior, over equal-length shifted slices (no bounds checks, vectorised).
     let k = n - 2;
-    let (m, gx, gy) = (
+    let (o, m, gx, gy) = (
+        &mut out[1..n - 1],
         &cur[1..n - 1],
         &dx[1..n - 1],
         &dy[1..n - 1],
@@ -97,20 +98,20 @@ pub(crate) fn suppress_row(
 }
 
 /// Writes `at(x)` at the first and last pixels of a row (at every pixel of a row shorter than
-/// three) and returns the rest, `out[1..n - 1]`, for the caller's vectorised loop over the
-/// interior: `None` when there is no interior.
+/// three); whether the row has an interior, `out[1..n - 1]`, left to the caller's vectorised
+/// loop (which slices it itself, so that the compiler sees the lengths).
 #[inline(always)]
-pub(crate) fn borders(out: &mut [u8], at: impl Fn(usize) -> u8) -> Option<&mut [u8]> {
+pub(crate) fn borders(out: &mut [u8], at: impl Fn(usize) -> u8) -> bool {
     let n = out.len();
     if n < 3 {
         for (x, o) in out.iter_mut().enumerate() {
             *o = at(x);
         }
-        return None;
+        return false;
     }
     out[0] = at(0);
     out[n - 1] = at(n - 1);
-    Some(&mut out[1..n - 1])
+    true
 }
 
 #[cfg(test)]

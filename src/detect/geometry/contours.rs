@@ -173,9 +173,12 @@ fn score(a: &Located, b: &Located) -> f32 {
     let (dx, dy) = (b.point.x - a.point.x, b.point.y - a.point.y);
     let side_a = a.gy * dx - a.gx * dy;
     let side_b = b.gy * dx - b.gx * dy;
-    let distance = dx.hypot(dy);
     let agree = (side_a > 0.0 && side_b > 0.0) || (side_a < 0.0 && side_b < 0.0);
-    if !agree || distance.is_nan() || distance <= 0.0 {
+    if !agree {
+        return 0.0;
+    }
+    let distance = dx.hypot(dy);
+    if distance.is_nan() || distance <= 0.0 {
         0.0
     } else if side_a > 0.0 {
         1.0 / distance
