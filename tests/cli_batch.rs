@@ -591,10 +591,22 @@ fn contradicting_options_are_usage_errors_naming_both() {
             &["--depth", "16", "--output", "dx"],
             ["--depth 16", "--output dx"],
         ),
-        (&["--operator", "log", "--thin"], ["--operator log", "--thin"]),
-        (&["--operator", "log", "--canny"], ["--operator log", "--canny"]),
-        (&["--threshold", "0.1", "--points", "csv"], ["--points", "--thin"]),
-        (&["--points", "csv", "--svg-background"], ["--svg-background", "csv"]),
+        (
+            &["--operator", "log", "--thin"],
+            ["--operator log", "--thin"],
+        ),
+        (
+            &["--operator", "log", "--canny"],
+            ["--operator log", "--canny"],
+        ),
+        (
+            &["--threshold", "0.1", "--points", "csv"],
+            ["--points", "--thin"],
+        ),
+        (
+            &["--points", "csv", "--svg-background"],
+            ["--svg-background", "csv"],
+        ),
     ] {
         batch()
             .arg(&input)
@@ -686,7 +698,10 @@ fn points_in_json_and_svg_parse_back() {
         match format {
             "json" => {
                 let v: Value = serde_json::from_str(&text).unwrap();
-                assert_eq!((v["width"].as_u64(), v["height"].as_u64()), (Some(24), Some(16)));
+                assert_eq!(
+                    (v["width"].as_u64(), v["height"].as_u64()),
+                    (Some(24), Some(16))
+                );
                 assert_eq!(v["point_count"], 16);
                 assert_eq!(v["options"]["rule"], "canny");
             }
@@ -694,7 +709,9 @@ fn points_in_json_and_svg_parse_back() {
                 let doc = roxmltree::Document::parse(&text).unwrap();
                 assert_eq!(doc.root_element().attribute("width"), Some("24"));
                 assert_eq!(
-                    doc.descendants().filter(|n| n.has_tag_name("polyline")).count(),
+                    doc.descendants()
+                        .filter(|n| n.has_tag_name("polyline"))
+                        .count(),
                     1
                 );
             }

@@ -436,12 +436,22 @@ fn the_contours_picture_draws_the_curves_over_the_photo() {
         .map(|(x, y, _)| (x, y))
         .collect();
     assert!(on.len() as f64 > 0.8 * 2.0 * std::f64::consts::PI * DISC.2);
-    assert!(on.iter().all(|&(x, y)| off_circle(x as f64, y as f64) < 1.0));
+    assert!(on
+        .iter()
+        .all(|&(x, y)| off_circle(x as f64, y as f64) < 1.0));
     // Unthinned edges have no curves to draw.
     let d = dir.path().join("d.png");
     let d = path_str(&d);
     refused(
-        &[path_str(&input), "--output", "contours", "--threshold", "0.1", "-o", d],
+        &[
+            path_str(&input),
+            "--output",
+            "contours",
+            "--threshold",
+            "0.1",
+            "-o",
+            d,
+        ],
         "--output contours needs thinned",
     );
 }

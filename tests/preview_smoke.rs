@@ -130,7 +130,12 @@ fn preview_opens_follows_keys_saves_and_quits() {
 }
 
 /// The first colours the contours view gives curves in turn (Tableau 10).
-const CURVE_COLOURS: [[u8; 3]; 4] = [[78, 121, 167], [242, 142, 43], [225, 87, 89], [118, 183, 178]];
+const CURVE_COLOURS: [[u8; 3]; 4] = [
+    [78, 121, 167],
+    [242, 142, 43],
+    [225, 87, 89],
+    [118, 183, 178],
+];
 
 /// How many pixels of `s` have each of [`CURVE_COLOURS`].
 fn curve_pixels(s: &RgbImage) -> [usize; 4] {

@@ -226,7 +226,10 @@ where
     let companions = plan.companion_paths(job);
     let relative = || {
         let out = &plan.out_dir;
-        let rel = |p: &PathBuf| p.strip_prefix(out).map_or_else(|_| p.clone(), Path::to_path_buf);
+        let rel = |p: &PathBuf| {
+            p.strip_prefix(out)
+                .map_or_else(|_| p.clone(), Path::to_path_buf)
+        };
         companions.iter().map(rel).collect::<Vec<_>>()
     };
     if skip_existing && output.is_file() && companions.iter().all(|c| c.is_file()) {

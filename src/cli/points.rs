@@ -81,7 +81,14 @@ impl BatchPointsArgs {
             return Ok(None);
         };
         let named = || format!("--points {}", format.extension());
-        PointsSpec::new(format, self.min_length, self.svg_background, pipeline, named).map(Some)
+        PointsSpec::new(
+            format,
+            self.min_length,
+            self.svg_background,
+            pipeline,
+            named,
+        )
+        .map(Some)
     }
 }
 
@@ -113,7 +120,13 @@ impl PointsArgs {
         let format =
             CurvesFormat::from_path(path).map_err(|e| UsageError(format!("--points {e}")))?;
         let named = || format!("{}", path.display());
-        let spec = PointsSpec::new(format, self.min_length, self.svg_background, pipeline, named)?;
+        let spec = PointsSpec::new(
+            format,
+            self.min_length,
+            self.svg_background,
+            pipeline,
+            named,
+        )?;
         Ok(Some(PointsJob {
             path: path.clone(),
             spec,

@@ -160,7 +160,10 @@ impl Picture {
     /// assert!(!edgegrad::detect::Picture::Magnitude.needs_photo());
     /// ```
     pub fn needs_photo(self) -> bool {
-        matches!(self, Picture::Original | Picture::Overlay | Picture::Contours)
+        matches!(
+            self,
+            Picture::Original | Picture::Overlay | Picture::Contours
+        )
     }
 
     /// Draws the picture at the image's size from `detection` and the `photo`; `depth` is the

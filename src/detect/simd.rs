@@ -137,7 +137,11 @@ mod tests {
         let mut all = Vec::new();
         for d in derivatives {
             for rule in &rules {
-                for thin in [Suppression::None, Suppression::Maxima, Suppression::Crossings] {
+                for thin in [
+                    Suppression::None,
+                    Suppression::Maxima,
+                    Suppression::Crossings,
+                ] {
                     all.push(Pipeline::new(d.clone().unwrap(), rule.clone(), thin));
                 }
             }

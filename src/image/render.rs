@@ -287,7 +287,10 @@ fn curve_colour(i: usize) -> [u8; 3] {
 /// assert_ne!(pic.get_pixel(2, 1).0, [90, 45, 0]);
 /// ```
 pub fn contours(photo: &RgbImage, curves: &Curves) -> RgbImage {
-    let mut out = overlay(photo, ArrayView2::from_shape((0, 0), &[]).expect("an empty view"));
+    let mut out = overlay(
+        photo,
+        ArrayView2::from_shape((0, 0), &[]).expect("an empty view"),
+    );
     for (i, curve) in curves.curves.iter().enumerate() {
         let colour = image::Rgb(curve_colour(i));
         let points = &curve.points;

@@ -39,13 +39,7 @@ pub(crate) fn crossing_row(
     let n = cur.len();
     let at = |x: usize| {
         let (l, r) = (x.saturating_sub(1), (x + 1).min(n - 1));
-        let marked = marks(
-            cur[x],
-            dx[x],
-            dy[x],
-            [cur[l], cur[r]],
-            [prev[x], next[x]],
-        );
+        let marked = marks(cur[x], dx[x], dy[x], [cur[l], cur[r]], [prev[x], next[x]]);
         if marked {
             classify(magnitude[x])
         } else {
@@ -111,7 +105,14 @@ mod tests {
         assert_eq!(out, [0; 6]);
         // Vertically, a crossing with the row below.
         let below = [-1.0f32; 6];
-        crossing_row(&mut out, [&cur, &cur, &below], &flat, &horizontal, &m, |_| 7);
+        crossing_row(
+            &mut out,
+            [&cur, &cur, &below],
+            &flat,
+            &horizontal,
+            &m,
+            |_| 7,
+        );
         assert_eq!(out, [7, 7, 7, 0, 0, 0]);
     }
 }

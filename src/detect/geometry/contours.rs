@@ -73,11 +73,10 @@ pub fn link_located(
     }
     let rows = RowIndex::new(points, height);
     let (next, prev) = chain(points, &rows);
-    let mut curves = read_curves(points, &next, &prev);
-    // Every length is at least 0 (the points are finite): nothing to measure for 0.
-    if min_length > 0.0 {
-        curves.retain(|c| c.length() >= min_length);
-    }
+    let curves = read_curves(points, &next, &prev)
+        .into_iter()
+        .filter(|c| c.length() >= min_length)
+        .collect();
     Ok(Curves {
         width,
         height,

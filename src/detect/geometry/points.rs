@@ -163,7 +163,11 @@ impl<'a> Window<'a> {
     #[inline]
     pub fn fit_maximum(&self, col: usize) -> Fit {
         let ([before, after], _) = self.axis_neighbours(0, col);
-        let (a, b, c) = (self.m(before.0, before.1), self.m(0, col), self.m(after.0, after.1));
+        let (a, b, c) = (
+            self.m(before.0, before.1),
+            self.m(0, col),
+            self.m(after.0, after.1),
+        );
         let (dr, col_at) = if a > b && a >= c {
             before
         } else if c > b && c > a {
@@ -182,11 +186,7 @@ impl<'a> Window<'a> {
         let (gx, gy) = (self.dx[r][col], self.dy[r][col]);
         let ([before, after], along_x) = self.axis_neighbours(dr, col);
         let centre = self.m(dr, col);
-        let offset = peak_offset(
-            self.m(before.0, before.1),
-            centre,
-            self.m(after.0, after.1),
-        );
+        let offset = peak_offset(self.m(before.0, before.1), centre, self.m(after.0, after.1));
         let row = (self.row as isize + dr) as usize;
         let (x, y) = match along_x {
             true => (col as f32 + offset, row as f32),
@@ -213,7 +213,10 @@ impl<'a> Window<'a> {
         let p = lap[1][col];
         let along_x = self.along_x(0, col);
         let (before, after) = match along_x {
-            true => (lap[1][col.saturating_sub(1)], lap[1][(col + 1).min(cols - 1)]),
+            true => (
+                lap[1][col.saturating_sub(1)],
+                lap[1][(col + 1).min(cols - 1)],
+            ),
             false => (lap[0][col], lap[2][col]),
         };
         let (cb, ca) = (crosses(p, before), crosses(p, after));

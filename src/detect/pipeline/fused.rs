@@ -10,11 +10,11 @@
 
 use ndarray::Array2;
 
-use super::decide::{decide, map_row, Around, DerivativeRows, Fitting, Levels};
+use super::decide::{decide, map_row, Around, DerivativeRows, Levels};
 use super::{magnitude_top, Detection, Pipeline, Suppression};
-use crate::detect::geometry::points::Window;
 use crate::detect::derivatives::{GradientRows, RowKernel};
 use crate::detect::edges::steady::SteadyLevels;
+use crate::detect::geometry::points::Window;
 use crate::image::bands::Bands;
 use crate::image::plane::{with_plane, RowSource};
 use crate::image::row_cache::RowCache;
@@ -75,7 +75,7 @@ fn edges_of<S: RowSource + Copy>(
         || ImageRows::new(&kernel, source, keep),
         top,
         steady,
-        Fitting::of(points, false),
+        points,
         map,
         timings,
     )

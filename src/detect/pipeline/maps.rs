@@ -19,12 +19,12 @@
 
 use ndarray::Array2;
 
-use super::decide::{decide, map_row, Around, DerivativeRows, Fitting, Levels};
+use super::decide::{decide, map_row, Around, DerivativeRows, Levels};
 use super::{magnitude_top, Detection, Pipeline, Suppression, Wanted};
-use crate::detect::geometry::points::Window;
 use crate::detect::derivatives::{GradientRows, RowKernel};
 use crate::detect::edges::atan2::direction_row;
 use crate::detect::edges::steady::SteadyLevels;
+use crate::detect::geometry::points::Window;
 use crate::detect::simd::widest;
 use crate::image::bands::{BandOutput, Bands};
 use crate::image::plane::{with_plane, Plane, RowSource};
@@ -73,7 +73,7 @@ pub(super) fn run(
                 || maps,
                 top,
                 steady,
-                Fitting::of(wanted.points, true),
+                wanted.points,
                 map,
                 timings,
             );
