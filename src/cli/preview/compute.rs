@@ -223,6 +223,7 @@ fn merge(kept: &mut Detection, new: Detection) {
         kept.edges = new.edges;
         kept.threshold = new.threshold;
         kept.hysteresis = new.hysteresis;
+        kept.points = new.points;
     }
     for (k, n) in [
         (&mut kept.magnitude, new.magnitude),

@@ -9,7 +9,7 @@ use edgegrad::detect::{DetectConfig, EdgeRule, Picture, Pipeline};
 
 use super::freshness::{FileId, Request};
 
-/// The key (`1` to `7`) that shows `view`: its place in [`Picture::ALL`].
+/// The key (`1` to `8`) that shows `view`: its place in [`Picture::ALL`].
 pub fn key_number(view: Picture) -> usize {
     Picture::ALL.iter().position(|&v| v == view).unwrap_or(0) + 1
 }
@@ -187,7 +187,7 @@ mod tests {
     #[test]
     fn view_numbers_match_their_keys() {
         let numbers: Vec<usize> = Picture::ALL.into_iter().map(key_number).collect();
-        assert_eq!(numbers, vec![1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(numbers, vec![1, 2, 3, 4, 5, 6, 7, 8]);
     }
 
     #[test]
