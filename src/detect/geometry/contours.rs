@@ -59,7 +59,7 @@ fn check_min_length(min_length: f32) -> Result<(), GeometryError> {
 }
 
 /// Located points (in raster order of their pixels, one per pixel, as
-/// [`locate`](super::points::locate) and the pipeline give them) of a `height` x `width` image,
+/// [`locate`](super::points::locate()) and the pipeline give them) of a `height` x `width` image,
 /// linked into curves, those shorter than `min_length` pixels dropped.
 pub fn link_located(
     points: &[Located],

@@ -19,7 +19,7 @@
 //! ([`crate::detect::edges::crossings`]), and the point put at the zero, within half a pixel
 //! of the edge pixel (towards the steeper side when it crosses both ways).
 //!
-//! The fits read a [`Window`] of rows around the edge pixel's row: the pipeline fits them in
+//! The fits read a `Window` of rows around the edge pixel's row: the pipeline fits them in
 //! its edge pass from the rows it has just computed ([`Pipeline::run`](super::Pipeline::run)
 //! with [`WANTED`](super::WANTED)), [`subpixel_points`] from whole maps; both call the same
 //! code, so they give the same points.
