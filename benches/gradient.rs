@@ -1,8 +1,10 @@
 //! Speed of the numeric core: `gradient` on 4096x4096 arrays (both axes, f32 and f64, edge
-//! orders 1 and 2, coordinates), one axis at a time, `diff`, and the cost of fresh memory with
-//! and without the huge-page allocator.
+//! orders 1 and 2, coordinates), one axis at a time, `diff`, the stencils beyond numpy
+//! (`gradient` at accuracy 2 to 8 and with a padding mode, `laplacian`, `hessian`), and the
+//! cost of fresh memory with and without the huge-page allocator.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use edgegrad::numeric::derivative::{hessian, laplacian, Boundary, StencilOptions};
 use edgegrad::numeric::diff::{diff, DiffOptions};
 use edgegrad::numeric::gradient::{gradient, GradientOptions, Spacing};
 use ndarray::{Array1, Array2};
@@ -62,6 +64,39 @@ fn diffs(c: &mut Criterion) {
     g.finish();
 }
 
+/// The stencils beyond numpy on 4096x4096 float32: `gradient` of both axes at each accuracy
+/// (accuracy 2 is numpy's path; the bound: accuracy 4 within 1.5x of it) and with
+/// `wrap`, the laplacian (numpy's boundary and `reflect`, scipy.ndimage.laplace's default) and
+/// the hessian.
+fn stencils(c: &mut Criterion) {
+    let mut g = c.benchmark_group("stencils_4096");
+    g.sample_size(20);
+    let f32s = image_like::<f32>();
+    for accuracy in [2, 4, 6, 8] {
+        let o = GradientOptions::new().accuracy(accuracy);
+        g.bench_with_input(
+            BenchmarkId::new("gradient_f32_accuracy", accuracy),
+            &o,
+            |b, o| b.iter(|| gradient(&f32s, o)),
+        );
+    }
+    let o = GradientOptions::new().boundary(Boundary::Wrap);
+    g.bench_function("gradient_f32_wrap", |b| b.iter(|| gradient(&f32s, &o)));
+    for (name, boundary) in [("numpy", Boundary::Numpy), ("reflect", Boundary::Reflect)] {
+        let o = StencilOptions::new().boundary(boundary);
+        g.bench_with_input(BenchmarkId::new("laplacian_f32", name), &o, |b, o| {
+            b.iter(|| laplacian(&f32s, o))
+        });
+    }
+    let o = StencilOptions::new().accuracy(4);
+    g.bench_function("laplacian_f32_accuracy_4", |b| {
+        b.iter(|| laplacian(&f32s, &o))
+    });
+    let o = StencilOptions::new();
+    g.bench_function("hessian_f32", |b| b.iter(|| hessian(&f32s, &o)));
+    g.finish();
+}
+
 /// Allocating, filling and freeing a 64 MiB buffer over and over: the system allocator (a fresh
 /// mapping each time, faulted in 4 KiB page by page) against the huge-page allocator (after the
 /// first time, the block it keeps for reuse). This is the measurement behind `edgegrad::alloc`.
@@ -91,5 +126,5 @@ fn fresh_buffer(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, gradients, diffs, fresh_buffer);
+criterion_group!(benches, gradients, diffs, stencils, fresh_buffer);
 criterion_main!(benches);

@@ -541,6 +541,30 @@ fn os(s: &str) -> &std::ffi::OsStr {
 }
 
 #[test]
+fn an_output_in_a_missing_folder_fails_before_anything_is_written() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    fs::copy(asset("coins.png"), d.join("ok.png")).unwrap();
+    let cases: [&[&str]; 3] = [
+        &["ok.png", "-o", "missing/edges.png"],
+        &["ok.png", "--save-magnitude", "missing/m.npy"],
+        &["ok.png", "--thin", "--points", "missing/p.csv"],
+    ];
+    for args in cases {
+        let args: Vec<_> = args.iter().map(|a| os(a)).collect();
+        fails(d, &args, 1, &["missing", "no such folder"]);
+        let out = edgegrad()
+            .arg("detect")
+            .args(&args)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.matches("no such folder").count(), 1, "{stderr}");
+    }
+}
+
+#[test]
 fn broken_inputs_fail_with_one_line_naming_the_file() {
     let dir = TempDir::new().unwrap();
     let d = dir.path();

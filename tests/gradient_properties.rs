@@ -141,6 +141,7 @@ impl Case {
             spacing,
             axes: self.axes.clone(),
             edge_order: self.edge_order,
+            ..Default::default()
         };
         (f, options)
     }

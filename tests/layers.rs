@@ -12,7 +12,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("image", &["io"]),
     ("detect", &["image", "numeric", "timings"]),
     ("batch", &["io"]),
-    ("video", &["detect", "image", "timings"]),
+    ("video", &["detect", "image", "io", "timings"]),
     ("timings", &[]),
     ("alloc", &[]),
 ];

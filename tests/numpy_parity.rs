@@ -33,6 +33,7 @@ fn gradient_error_kind(e: &GradientError) -> &'static str {
         GradientError::EdgeOrder(_) => "edge_order",
         GradientError::AxisTooShort { .. } => "axis_too_short",
         GradientError::ZeroSpacing { .. } => "zero_spacing",
+        GradientError::Stencil(_) => "beyond numpy",
     }
 }
 
@@ -74,6 +75,7 @@ fn check_gradient(case: &GradientCase) -> Result<(), String> {
         spacing: case.spacing.iter().map(spacing).collect(),
         axes: case.axis.clone(),
         edge_order: case.edge_order,
+        ..Default::default()
     };
     match (run_gradient(&input, &options), &case.expected, &case.error) {
         (Ok(got), Some(want), None) => {

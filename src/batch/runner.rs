@@ -133,7 +133,8 @@ pub enum RunError {
 }
 
 /// Runs `process(input, output)` for every job of `plan` on `options.jobs` threads and calls
-/// `progress` once per finished file (from the worker threads).
+/// `progress` once per finished file (from the worker threads); the records, sorted by input,
+/// are the [`Outcome`]. [`run_plan_each`] is the same run keeping nothing per file.
 ///
 /// Before starting, temporary files left by interrupted writes of this plan's outputs
 /// ([`crate::io::atomic::is_temporary_for`]) are removed; other files are never touched, so several
@@ -172,6 +173,63 @@ where
     E: Display,
     P: Fn(&FileRecord) + Sync,
 {
+    let done = Mutex::new(Vec::with_capacity(plan.unreadable.len() + plan.jobs.len()));
+    let finished = run_plan_each(plan, options, process, |place, record| {
+        progress(&record);
+        done.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((place, record));
+    })?;
+    let mut records = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    records.sort_by(|(pa, a), (pb, b)| a.input.cmp(&b.input).then(pa.cmp(pb)));
+    Ok(Outcome {
+        records: records.into_iter().map(|(_, r)| r).collect(),
+        removed_temporaries: finished.removed_temporaries,
+        elapsed: finished.elapsed,
+    })
+}
+
+/// What a run of [`run_plan_each`] did besides its files.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Finished {
+    /// Stale temporary files of interrupted runs removed before starting.
+    pub removed_temporaries: usize,
+    /// The run's wall-clock time.
+    pub elapsed: Duration,
+}
+
+/// [`run_plan`] without holding the records: each is handed to `each` (from the worker threads)
+/// as its file finishes, with its place in the plan: `i` for `plan.unreadable[i]`,
+/// `plan.unreadable.len() + j` for `plan.jobs[j]`. The run keeps nothing per file, so its memory
+/// does not grow with the number of files.
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use edgegrad::batch::{plan::FolderPlan, runner::{run_plan_each, Processed, RunOptions}};
+/// let root = tempfile::tempdir()?;
+/// std::fs::create_dir(root.path().join("in"))?;
+/// for name in ["a.png", "b.png"] { std::fs::write(root.path().join("in").join(name), b"x")?; }
+/// let plan = FolderPlan::new(&root.path().join("in"), &root.path().join("out"))?;
+/// let options = RunOptions { jobs: 2, skip_existing: false };
+/// let places = AtomicUsize::new(0);
+/// run_plan_each(&plan, &options, |_, _| Ok::<_, String>(Processed::default()), |place, record| {
+///     assert_eq!(record.input, plan.jobs[place].input);
+///     places.fetch_add(place, Ordering::Relaxed);
+/// })?;
+/// assert_eq!(places.into_inner(), 0 + 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn run_plan_each<F, E, R>(
+    plan: &FolderPlan,
+    options: &RunOptions,
+    process: F,
+    each: R,
+) -> Result<Finished, RunError>
+where
+    F: Fn(&Path, &Path) -> Result<Processed, E> + Sync,
+    E: Display,
+    R: Fn(usize, FileRecord) + Sync,
+{
     let start = Instant::now();
     let jobs = options.jobs.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -180,16 +238,13 @@ where
         .build()
         .map_err(|source| RunError::Threads { jobs, source })?;
 
-    let mut records: Vec<FileRecord> = plan
-        .unreadable
-        .iter()
-        .map(|u| FileRecord::failed(u.path.clone(), u.error.clone()))
-        .collect();
-    records.iter().for_each(&progress);
+    for (i, u) in plan.unreadable.iter().enumerate() {
+        each(i, FileRecord::failed(u.path.clone(), u.error.clone()));
+    }
+    let first_job = plan.unreadable.len();
 
     let (removed_temporaries, cleanup_errors) = remove_stale_temporaries(plan);
     let next = AtomicUsize::new(0);
-    let done = Mutex::new(Vec::with_capacity(plan.jobs.len()));
     let worker = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(job) = plan.jobs.get(i) else { break };
@@ -197,19 +252,14 @@ where
             Some(error) => FileRecord::failed(job.input.clone(), error.clone()),
             None => run_one(plan, job, options.skip_existing, &process),
         };
-        progress(&record);
-        done.lock().unwrap_or_else(|e| e.into_inner()).push(record);
+        each(first_job + i, record);
     };
     pool.scope(|s| {
         for _ in 0..jobs.min(plan.jobs.len()) {
             s.spawn(|_| worker());
         }
     });
-
-    records.extend(done.into_inner().unwrap_or_else(|e| e.into_inner()));
-    records.sort_by(|a, b| a.input.cmp(&b.input));
-    Ok(Outcome {
-        records,
+    Ok(Finished {
         removed_temporaries,
         elapsed: start.elapsed(),
     })
@@ -517,6 +567,30 @@ mod tests {
                 assert!(peak > 1, "no parallelism with {jobs} jobs");
             }
         }
+    }
+
+    #[test]
+    fn each_file_is_handed_over_once_at_its_place_in_the_plan() {
+        let (root, _) = tree(&["a.png", "c/d.png", "e.png"]);
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root.path().join("nowhere"), root.path().join("in/b.png"))
+            .unwrap();
+        let plan = FolderPlan::new(&root.path().join("in"), &root.path().join("out")).unwrap();
+        let places = Mutex::new(Vec::new());
+        let finished = run_plan_each(&plan, &options(2, false), copy, |place, record| {
+            let expected = match place.checked_sub(plan.unreadable.len()) {
+                Some(job) => &plan.jobs[job].input,
+                None => &plan.unreadable[place].path,
+            };
+            assert_eq!(&record.input, expected);
+            places.lock().unwrap().push(place);
+        })
+        .unwrap();
+        let mut places = places.into_inner().unwrap();
+        places.sort();
+        let all = plan.unreadable.len() + plan.jobs.len();
+        assert_eq!(places, (0..all).collect::<Vec<_>>());
+        assert_eq!(finished.removed_temporaries, 0);
     }
 
     #[test]

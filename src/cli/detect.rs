@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::Args;
 use edgegrad::detect::derivatives::Operator;
@@ -367,6 +367,18 @@ impl DetectJob {
             }
             if outputs[..i].iter().any(|q| q == p || same_file(q, p)) {
                 return Err(UsageError(format!("{}: named for two outputs", p.display())).into());
+            }
+            // Before any work, so that no output is written when another cannot be.
+            let folder = match p.parent() {
+                Some(f) if !f.as_os_str().is_empty() => f,
+                _ => Path::new("."),
+            };
+            if !folder.is_dir() {
+                bail!(
+                    "{}: cannot write: cannot create a file in {}: no such folder",
+                    p.display(),
+                    folder.display()
+                );
             }
         }
         let magnitude_png = saves

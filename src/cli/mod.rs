@@ -1,6 +1,7 @@
 //! Command-line arguments, their checks, and the mapping of errors to exit codes.
 
 mod batch;
+mod derivatives;
 pub mod detect;
 mod numeric;
 mod points;
@@ -12,7 +13,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Image edge detection, and numpy's np.gradient / np.diff on .npy files, bit for bit.
+/// Image edge detection, numpy's np.gradient / np.diff on .npy files (bit for bit), and
+/// derivatives beyond them (orders, accuracies, boundary modes, laplacian, hessian).
 #[derive(Debug, Parser)]
 #[command(name = "edgegrad", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
@@ -26,6 +28,9 @@ enum Command {
     Batch(batch::BatchArgs),
     Gradient(numeric::GradientArgs),
     Diff(numeric::DiffArgs),
+    Derivative(derivatives::DerivativeArgs),
+    Laplacian(derivatives::LaplacianArgs),
+    Hessian(derivatives::HessianArgs),
     #[cfg(feature = "preview")]
     Preview(preview::PreviewArgs),
     Video(video::VideoArgs),
@@ -43,6 +48,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Batch(args) => batch::batch(args),
         Command::Gradient(args) => numeric::gradient(args),
         Command::Diff(args) => numeric::diff(args),
+        Command::Derivative(args) => derivatives::derivative(args),
+        Command::Laplacian(args) => derivatives::laplacian(args),
+        Command::Hessian(args) => derivatives::hessian(args),
         #[cfg(feature = "preview")]
         Command::Preview(args) => preview::preview(args),
         Command::Video(args) => video::video(args),
@@ -55,6 +63,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         e.is::<UsageError>()
             || e.is::<edgegrad::numeric::gradient::GradientError>()
             || e.is::<edgegrad::numeric::diff::DiffError>()
+            || e.is::<edgegrad::numeric::derivative::DerivativeError>()
     });
     if usage {
         2
@@ -103,7 +112,19 @@ pub fn timings_json(t: &edgegrad::Timings) -> String {
 
 /// The error and its causes on one line.
 pub fn one_line(err: &anyhow::Error) -> String {
-    format!("{err:#}").replace('\n', " ")
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        // Errors that show their cause in their own message (`cannot write: {0}`) name it once.
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.replace('\n', " ")
 }
 
 #[cfg(test)]
@@ -127,6 +148,18 @@ mod tests {
         );
         let json: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert!(json["total_ms"].as_f64().unwrap() >= 0.0);
+    }
+
+    #[test]
+    fn a_cause_shown_in_its_error_is_not_repeated() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("cannot write: {0}")]
+        struct Write(#[source] std::io::Error);
+        let io = std::io::Error::other("disk full");
+        let err = anyhow::Error::new(Write(io)).context("out.png");
+        assert_eq!(super::one_line(&err), "out.png: cannot write: disk full");
+        let plain = anyhow::anyhow!("first\nsecond").context("a.png");
+        assert_eq!(super::one_line(&plain), "a.png: first second");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `edgegrad gradient` and `edgegrad diff`: numpy's functions on `.npy` files.
+//! `edgegrad gradient` and `edgegrad diff`: numpy's functions on `.npy` files, and what the
+//! derivative commands share with them (loading, the float results of any input dtype, saving).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -6,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use edgegrad::io::npy::{read_npy, AnyArray, DType};
+use edgegrad::numeric::derivative::Boundary;
 use edgegrad::numeric::diff::{diff as np_diff, promote, DiffOptions};
 use edgegrad::numeric::gradient::{
     gradient as np_gradient, selected_axes, GradientOptions, Spacing,
@@ -43,9 +45,23 @@ pub struct GradientArgs {
     )]
     axis: Option<Vec<isize>>,
 
-    /// The accuracy order of the one-sided differences at the edges: 1 or 2.
-    #[arg(long, value_name = "1|2", default_value_t = 1)]
-    edge_order: usize,
+    /// The accuracy order of numpy's one-sided differences at the edges: 1 or 2, with
+    /// --accuracy 2 and --boundary numpy only. [default: 1]
+    #[arg(long, value_name = "1|2")]
+    edge_order: Option<usize>,
+
+    /// The order of accuracy of the stencils: 2 (numpy's central differences), 4, 6 or 8
+    /// (wider central stencils; at --boundary numpy one-sided stencils of the same order at the
+    /// borders). Above 2, coordinates must be evenly spaced.
+    #[arg(long, value_name = "2|4|6|8", default_value_t = 2)]
+    accuracy: usize,
+
+    /// The rule at the borders: numpy (one-sided differences, numpy's rule), or a padding mode
+    /// of scipy.ndimage with the central stencil everywhere: wrap (periodic), reflect
+    /// (d c b a | a b c d | d c b a), mirror (d c b | a b c d | c b a), nearest
+    /// (a a | a b c d | d d), constant[:VALUE] (VALUE outside, default 0).
+    #[arg(long, value_name = "MODE", default_value = "numpy")]
+    boundary: Boundary,
 
     /// The folder for the results (created if needed): one axis{A}.npy per selected axis.
     #[arg(long, value_name = "DIR")]
@@ -92,7 +108,7 @@ pub struct DiffArgs {
     timings: bool,
 }
 
-fn load(path: &Path) -> Result<AnyArray> {
+pub(super) fn load(path: &Path) -> Result<AnyArray> {
     read_npy(path).with_context(|| path.display().to_string())
 }
 
@@ -131,10 +147,77 @@ fn parse_spacing(value: &str) -> Result<Spacing> {
     })
 }
 
-/// The results of `gradient`, in their element type.
-enum Derivatives {
+/// Derivatives of an array, in their element type: float32 for float32 input, float64 for
+/// everything else.
+pub(super) enum Derivatives {
     F32(Vec<ArrayD<f32>>),
     F64(Vec<ArrayD<f64>>),
+}
+
+/// `Derivatives` from `$call`, a library call generic in the input array `$a` that returns a
+/// `Result` of a `Vec` of arrays; a boolean input is refused (numpy cannot subtract booleans).
+macro_rules! derivatives_of {
+    ($input:expr, $path:expr, |$a:ident| $call:expr) => {{
+        use super::numeric::Derivatives;
+        use edgegrad::io::npy::AnyArray;
+        match $input {
+            AnyArray::F32($a) => Derivatives::F32($call?),
+            AnyArray::F64($a) => Derivatives::F64($call?),
+            AnyArray::I8($a) => Derivatives::F64($call?),
+            AnyArray::I16($a) => Derivatives::F64($call?),
+            AnyArray::I32($a) => Derivatives::F64($call?),
+            AnyArray::I64($a) => Derivatives::F64($call?),
+            AnyArray::U8($a) => Derivatives::F64($call?),
+            AnyArray::U16($a) => Derivatives::F64($call?),
+            AnyArray::U32($a) => Derivatives::F64($call?),
+            AnyArray::U64($a) => Derivatives::F64($call?),
+            AnyArray::Bool(_) => anyhow::bail!(
+                "{}: derivatives are not defined for boolean arrays (numpy cannot subtract booleans)",
+                $path.display()
+            ),
+        }
+    }};
+}
+pub(super) use derivatives_of;
+
+/// Refuses outputs that would replace the input file.
+pub(super) fn refuse_overwriting_input(outputs: &[PathBuf], input: &Path) -> Result<()> {
+    match outputs
+        .iter()
+        .find(|o| edgegrad::io::atomic::same_file(o, input))
+    {
+        Some(clash) => Err(UsageError(format!(
+            "{}: refusing to overwrite the input file",
+            clash.display()
+        ))
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// Writes `derivatives[k]` to `outputs[k]`, creating their folder if needed, in parallel.
+pub(super) fn save(outputs: &[PathBuf], derivatives: &Derivatives) -> Result<()> {
+    for dir in outputs.iter().filter_map(|o| o.parent()) {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+        }
+    }
+    let save = |(path, result): (&PathBuf, Result<(), edgegrad::io::npy::NpyError>)| {
+        result.with_context(|| path.display().to_string())
+    };
+    match derivatives {
+        Derivatives::F32(d) => outputs
+            .par_iter()
+            .zip(d)
+            .map(|(p, a)| save((p, edgegrad::io::npy::write_npy(p, a))))
+            .collect(),
+        Derivatives::F64(d) => outputs
+            .par_iter()
+            .zip(d)
+            .map(|(p, a)| save((p, edgegrad::io::npy::write_npy(p, a))))
+            .collect(),
+    }
 }
 
 pub fn gradient(args: GradientArgs) -> Result<ExitCode> {
@@ -144,65 +227,38 @@ pub fn gradient(args: GradientArgs) -> Result<ExitCode> {
         .iter()
         .map(|v| parse_spacing(v))
         .collect::<Result<Vec<_>>>()?;
+    if let Some(order) = args.edge_order {
+        if args.accuracy != 2 || args.boundary != Boundary::Numpy {
+            return Err(UsageError(format!(
+                "--edge-order {order} is numpy's border rule, with --accuracy 2 and --boundary numpy only: --accuracy {} --boundary {} sets the borders itself",
+                args.accuracy, args.boundary
+            ))
+            .into());
+        }
+    }
     let input = timings.time("load_ms", || load(&args.input))?;
     let options = GradientOptions {
         spacing,
         axes: args.axis.clone(),
-        edge_order: args.edge_order,
+        edge_order: args.edge_order.unwrap_or(1),
+        accuracy: args.accuracy,
+        boundary: args.boundary,
     };
     let axes = selected_axes(input.shape().len(), options.axes.as_deref())?;
     let outputs: Vec<PathBuf> = axes
         .iter()
         .map(|a| args.out_dir.join(format!("axis{a}.npy")))
         .collect();
-    if let Some(clash) = outputs
-        .iter()
-        .find(|o| edgegrad::io::atomic::same_file(o, &args.input))
-    {
-        return Err(UsageError(format!(
-            "{}: refusing to overwrite the input file",
-            clash.display()
-        ))
-        .into());
-    }
+    refuse_overwriting_input(&outputs, &args.input)?;
     let derivatives = timings.time("gradient_ms", || -> Result<Derivatives> {
-        Ok(match &input {
-            AnyArray::F32(a) => Derivatives::F32(np_gradient(a, &options)?),
-            AnyArray::F64(a) => Derivatives::F64(np_gradient(a, &options)?),
-            AnyArray::I8(a) => Derivatives::F64(np_gradient(a, &options)?),
-            AnyArray::I16(a) => Derivatives::F64(np_gradient(a, &options)?),
-            AnyArray::I32(a) => Derivatives::F64(np_gradient(a, &options)?),
-            AnyArray::I64(a) => Derivatives::F64(np_gradient(a, &options)?),
-            AnyArray::U8(a) => Derivatives::F64(np_gradient(a, &options)?),
-            AnyArray::U16(a) => Derivatives::F64(np_gradient(a, &options)?),
-            AnyArray::U32(a) => Derivatives::F64(np_gradient(a, &options)?),
-            AnyArray::U64(a) => Derivatives::F64(np_gradient(a, &options)?),
-            AnyArray::Bool(_) => anyhow::bail!(
-                "{}: np.gradient is not defined for boolean arrays (numpy cannot subtract booleans)",
-                args.input.display()
-            ),
-        })
+        Ok(derivatives_of!(&input, args.input, |a| np_gradient(
+            a, &options
+        )))
     })?;
     drop(input);
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("{}: cannot create the folder", args.out_dir.display()))?;
-    timings.time("save_ms", || -> Result<()> {
-        let save = |(path, result): (&PathBuf, Result<(), edgegrad::io::npy::NpyError>)| {
-            result.with_context(|| path.display().to_string())
-        };
-        match &derivatives {
-            Derivatives::F32(d) => outputs
-                .par_iter()
-                .zip(d)
-                .map(|(p, a)| save((p, edgegrad::io::npy::write_npy(p, a))))
-                .collect(),
-            Derivatives::F64(d) => outputs
-                .par_iter()
-                .zip(d)
-                .map(|(p, a)| save((p, edgegrad::io::npy::write_npy(p, a))))
-                .collect(),
-        }
-    })?;
+    timings.time("save_ms", || save(&outputs, &derivatives))?;
     if args.timings {
         eprintln!("{}", super::timings_json(&timings));
     }

@@ -51,7 +51,7 @@ pub enum Operator {
     /// Prewitt: `[1 1 1] / 3` across, central difference along.
     Prewitt,
     /// Marr–Hildreth: edges are the zero crossings of the Laplacian of the smoothed grid
-    /// ([`GradientRows::laplacian`]); its derivatives (the gradient whose magnitude the
+    /// (`GradientRows::laplacian`); its derivatives (the gradient whose magnitude the
     /// threshold applies to) are the central differences of the smoothed grid, as
     /// [`Operator::Central`]'s.
     Log,

@@ -39,7 +39,7 @@ pub enum Picture {
     Direction,
     /// The edges in yellow over the dimmed photo.
     Overlay,
-    /// The edges' sub-pixel points linked into curves ([`geometry`](super::geometry)), each in
+    /// The edges' sub-pixel points linked into curves ([`geometry`]), each in
     /// a colour of its own, over the dimmed photo (needs one-pixel-wide edges).
     Contours,
 }

@@ -63,6 +63,33 @@ fn write_temporary<F>(path: &Path, write: F) -> io::Result<()>
 where
     F: FnOnce(&mut BufWriter<&fs::File>) -> io::Result<()>,
 {
+    let tmp = temporary_beside(path)?;
+    {
+        let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
+        write(&mut w)?;
+        w.flush()?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// A new, empty temporary file in the folder of `path`, named `.{name}.XXXXXX.tmp` (what
+/// [`is_temporary_for`] recognises) with the permissions of any new file; it is removed when
+/// dropped unless persisted. Writers that cannot use [`write_atomically`] (another program
+/// writes the file) rename it over `path` themselves once it is complete.
+///
+/// ```
+/// use edgegrad::io::atomic::{is_temporary_for, temporary_beside};
+/// let dir = tempfile::tempdir().unwrap();
+/// let target = dir.path().join("out.mp4");
+/// let tmp = temporary_beside(&target).unwrap();
+/// assert_eq!(tmp.path().parent(), Some(dir.path()));
+/// assert!(is_temporary_for(
+///     target.file_name().unwrap(),
+///     tmp.path().file_name().unwrap()
+/// ));
+/// ```
+pub fn temporary_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -81,14 +108,24 @@ where
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let tmp = builder.tempfile_in(dir)?;
-    {
-        let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
-        write(&mut w)?;
-        w.flush()?;
+    builder.tempfile_in(dir).map_err(|e| without_path(e, dir))
+}
+
+/// `tempfile`'s error without the temporary file's name it adds (a name the user never gave):
+/// the folder and the cause.
+fn without_path(e: io::Error, dir: &Path) -> io::Error {
+    if e.get_ref().is_none() {
+        return e;
     }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let kind = e.kind();
+    let cause = match kind {
+        io::ErrorKind::NotFound => "no such folder".to_string(),
+        kind => kind.to_string(),
+    };
+    io::Error::new(
+        kind,
+        format!("cannot create a file in {}: {cause}", dir.display()),
+    )
 }
 
 /// True when `candidate` is the name [`write_atomically`] gives the temporary file for a target
@@ -149,6 +186,17 @@ mod tests {
         });
         assert!(err.is_err());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_missing_folder_is_named_without_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("out.png");
+        let e = write_atomically(&path, |w| w.write_all(b"x")).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        let text = e.to_string();
+        assert!(!text.contains(".out.png."), "{text}");
+        assert!(text.ends_with("missing: no such folder"), "{text}");
     }
 
     #[test]

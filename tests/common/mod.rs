@@ -256,3 +256,5 @@ pub fn report(what: &str, total: usize, failures: &[String]) {
         shown.join("\n")
     );
 }
+
+pub mod stencils;

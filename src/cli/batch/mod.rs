@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{anyhow, Context, Result};
 use clap::Args;
 use edgegrad::batch::plan::{companion_of, FolderPlan};
-use edgegrad::batch::runner::{run_plan, FileRecord, Processed, RunOptions, Status};
+use edgegrad::batch::runner::{run_plan_each, FileRecord, Processed, RunOptions, Status};
 use edgegrad::batch::shard::{ShardError, ShardSpec};
 use edgegrad::detect::{geometry, Detection, EdgeRule, Picture, Pipeline};
 use edgegrad::image::encode::encode_png;
@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 
 mod report;
 
-use report::{Report, Totals};
+use report::{Entries, Report, Tally};
 
 use super::detect::{depth_conflict, load_error_message, DetectOptions};
 use super::points::{check_contours, BatchPointsArgs, PointsSpec};
@@ -118,35 +118,52 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode> {
         skip_existing: args.skip_existing,
     };
 
-    let bar = progress_bar(plan.jobs.len() + plan.unreadable.len(), args.quiet);
-    let outcome = run_plan(
+    let places = plan.jobs.len() + plan.unreadable.len();
+    let bar = progress_bar(places, args.quiet);
+    let tally = Mutex::new(Tally::default());
+    let entries = match &args.report {
+        Some(_) => Some(Mutex::new(
+            Entries::new(places).context("cannot make a temporary file for the report")?,
+        )),
+        None => None,
+    };
+    let spill_error = Mutex::new(None);
+    let finished = run_plan_each(
         &plan,
         &options,
         |input: &Path, output: &Path| work.process(input, output),
-        |record: &FileRecord| {
+        |place: usize, record: FileRecord| {
             if record.status == Status::Failed {
                 let error = record.error.as_deref().unwrap_or("failed");
                 bar.suspend(|| {
                     eprintln!("edgegrad: error: {}: {error}", record.input.display());
                 });
             }
+            lock(&tally).add(&record);
+            if let Some(entries) = &entries {
+                if let Err(e) = lock(entries).add(place, &record) {
+                    lock(&spill_error).get_or_insert(e);
+                }
+            }
             bar.inc(1);
         },
     )?;
     bar.finish_and_clear();
 
-    let totals = Totals::new(&outcome);
-    if let Some(path) = &args.report {
+    let totals = lock_into(tally).totals(&finished);
+    if let (Some(path), Some(entries)) = (&args.report, entries) {
         let report = Report {
             in_dir: &plan.in_dir,
             out_dir: &plan.out_dir,
             shard,
             options: describe(&args, jobs),
-            outcome: &outcome,
+            totals: &totals,
         };
-        report
-            .write(path)
-            .with_context(|| format!("cannot write the report {}", path.display()))?;
+        let written = match lock_into(spill_error) {
+            Some(e) => Err(e),
+            None => report.write(path, &plan, lock_into(entries)),
+        };
+        written.with_context(|| format!("cannot write the report {}", path.display()))?;
     }
     if !args.quiet {
         eprintln!("edgegrad batch: {}", totals.summary());
@@ -183,6 +200,16 @@ fn check_report_path(path: &Path, plan: &FolderPlan) -> Result<(), UsageError> {
         }
     }
     Ok(())
+}
+
+/// The value behind a mutex, whether or not a thread panicked holding it.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The value of a mutex no thread holds any more.
+fn lock_into<T>(m: Mutex<T>) -> T {
+    m.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Every core the process may use.

@@ -6,14 +6,23 @@
 //! "threshold", "milliseconds", "timings": {"decode_ms", ...}}], "totals": {...}}`.
 //! Paths in `files` are relative to `in_dir` / `out_dir` with `/` separators; `output` is `null`
 //! when nothing was written; fields that do not apply to a file are left out.
+//!
+//! Nothing grows with the number of files while they run: the [`Tally`] counts them, and each
+//! file's entry goes to a temporary file as it finishes ([`Entries`]), read back in order when
+//! the report is written.
 
 use std::collections::BTreeMap;
-use std::io;
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::sync::Mutex;
 
+use serde::ser::{Error as _, SerializeSeq};
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
-use edgegrad::batch::runner::{FileRecord, Outcome, Status};
+use edgegrad::batch::plan::FolderPlan;
+use edgegrad::batch::runner::{FileRecord, Finished, Status};
 use edgegrad::batch::shard::Shard;
 
 /// The counts and times of a run.
@@ -37,34 +46,52 @@ pub struct Totals {
     pub timings: BTreeMap<&'static str, f64>,
 }
 
-impl Totals {
-    /// The totals of `outcome`.
-    pub fn new(outcome: &Outcome) -> Totals {
-        let mut timings = BTreeMap::new();
-        for processed in outcome.records.iter().filter_map(|r| r.processed.as_ref()) {
-            for &(stage, ms) in &processed.stages {
-                *timings.entry(stage).or_insert(0.0) += ms;
-            }
+/// The counts and stage times of the files finished so far, added up as they finish.
+#[derive(Debug, Default)]
+pub struct Tally {
+    files: usize,
+    ok: usize,
+    skipped: usize,
+    failed: usize,
+    timings: BTreeMap<&'static str, f64>,
+}
+
+impl Tally {
+    /// Counts one finished file.
+    pub fn add(&mut self, record: &FileRecord) {
+        self.files += 1;
+        match record.status {
+            Status::Ok => self.ok += 1,
+            Status::Skipped => self.skipped += 1,
+            Status::Failed => self.failed += 1,
         }
-        timings.values_mut().for_each(|ms| *ms = round3(*ms));
-        let seconds = outcome.elapsed.as_secs_f64();
-        let ok = outcome.count(Status::Ok);
-        Totals {
-            files: outcome.records.len(),
-            ok,
-            skipped: outcome.count(Status::Skipped),
-            failed: outcome.count(Status::Failed),
-            removed_temporaries: outcome.removed_temporaries,
-            seconds: round3(seconds),
-            images_per_second: if seconds > 0.0 {
-                round3(ok as f64 / seconds)
-            } else {
-                0.0
-            },
-            timings,
+        for &(stage, ms) in record.processed.iter().flat_map(|p| &p.stages) {
+            *self.timings.entry(stage).or_insert(0.0) += ms;
         }
     }
 
+    /// The totals of the run, once it `finished`.
+    pub fn totals(mut self, finished: &Finished) -> Totals {
+        self.timings.values_mut().for_each(|ms| *ms = round3(*ms));
+        let seconds = finished.elapsed.as_secs_f64();
+        Totals {
+            files: self.files,
+            ok: self.ok,
+            skipped: self.skipped,
+            failed: self.failed,
+            removed_temporaries: finished.removed_temporaries,
+            seconds: round3(seconds),
+            images_per_second: if seconds > 0.0 {
+                round3(self.ok as f64 / seconds)
+            } else {
+                0.0
+            },
+            timings: self.timings,
+        }
+    }
+}
+
+impl Totals {
     /// One line for people: counts, time, rate, and the time per stage summed over workers.
     pub fn summary(&self) -> String {
         let mut line = format!(
@@ -101,8 +128,40 @@ impl Totals {
     }
 }
 
+/// The report's file entries, written to an anonymous temporary file as the files finish (in
+/// any order), each as one line of JSON at a known place, and read back in the report's order.
+#[derive(Debug)]
+pub struct Entries {
+    file: BufWriter<File>,
+    written: u64,
+    /// Where each entry is in the file, by its place in the plan (see
+    /// [`run_plan_each`](edgegrad::batch::runner::run_plan_each)).
+    places: Vec<(u64, u32)>,
+}
+
+impl Entries {
+    /// Room for the entries of a plan of `places` files (unreadable paths and jobs).
+    pub fn new(places: usize) -> io::Result<Entries> {
+        Ok(Entries {
+            file: BufWriter::new(tempfile::tempfile()?),
+            written: 0,
+            places: vec![(0, 0); places],
+        })
+    }
+
+    /// Writes the entry of the file at `place`.
+    pub fn add(&mut self, place: usize, record: &FileRecord) -> io::Result<()> {
+        let line = serde_json::to_vec(&FileEntry::new(record))?;
+        self.file.write_all(&line)?;
+        let len = u32::try_from(line.len()).map_err(io::Error::other)?;
+        self.places[place] = (self.written, len);
+        self.written += u64::from(len);
+        Ok(())
+    }
+}
+
 /// A run's report: where, which shard, with which options, every file, the totals.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Report<'a> {
     /// The input folder.
     pub in_dir: &'a Path,
@@ -112,21 +171,40 @@ pub struct Report<'a> {
     pub shard: Option<Shard>,
     /// The processing options, as the front-end describes them.
     pub options: Value,
-    /// What happened.
-    pub outcome: &'a Outcome,
+    /// The totals.
+    pub totals: &'a Totals,
 }
 
 impl Report<'_> {
-    /// Writes the report (pretty-printed, fields in the documented order) to `path` atomically.
-    pub fn write(&self, path: &Path) -> io::Result<()> {
-        let document = self.document();
+    /// Writes the report (pretty-printed, fields in the documented order) to `path` atomically,
+    /// the file entries of `entries` sorted by input path (`plan` names them), one a line.
+    pub fn write(&self, path: &Path, plan: &FolderPlan, entries: Entries) -> io::Result<()> {
+        let Entries {
+            file,
+            places: spots,
+            ..
+        } = entries;
+        let mut file = file.into_inner().map_err(|e| e.into_error())?;
+        let unreadable = plan.unreadable.len();
+        let input = |place: usize| match place.checked_sub(unreadable) {
+            Some(job) => &plan.jobs[job].input,
+            None => &plan.unreadable[place].path,
+        };
+        let mut order: Vec<usize> = (0..spots.len()).collect();
+        order.sort_by(|&a, &b| input(a).cmp(input(b)));
+        let files = Spilled {
+            file: Mutex::new(&mut file),
+            spots: &spots,
+            order: &order,
+        };
+        let document = self.document(files);
         edgegrad::io::atomic::write_atomically(path, |w| {
             serde_json::to_writer_pretty(&mut *w, &document)?;
             w.write_all(b"\n")
         })
     }
 
-    fn document(&self) -> Document<'_> {
+    fn document<'a>(&'a self, files: Spilled<'a>) -> Document<'a> {
         Document {
             in_dir: self.in_dir.to_string_lossy().into_owned(),
             out_dir: self.out_dir.to_string_lossy().into_owned(),
@@ -135,8 +213,8 @@ impl Report<'_> {
                 count: s.count(),
             }),
             options: &self.options,
-            files: self.outcome.records.iter().map(FileEntry::new).collect(),
-            totals: Totals::new(self.outcome),
+            files,
+            totals: self.totals,
         }
     }
 }
@@ -148,8 +226,34 @@ struct Document<'a> {
     out_dir: String,
     shard: Option<ShardEntry>,
     options: &'a Value,
-    files: Vec<FileEntry<'a>>,
-    totals: Totals,
+    files: Spilled<'a>,
+    totals: &'a Totals,
+}
+
+/// The file entries, read back from their temporary file one at a time as they are written.
+struct Spilled<'a> {
+    file: Mutex<&'a mut File>,
+    spots: &'a [(u64, u32)],
+    order: &'a [usize],
+}
+
+impl serde::Serialize for Spilled<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut file = self.file.lock().map_err(|_| S::Error::custom("poisoned"))?;
+        let mut seq = serializer.serialize_seq(Some(self.order.len()))?;
+        let mut line = Vec::new();
+        for &place in self.order {
+            let (at, len) = self.spots[place];
+            line.resize(len as usize, 0);
+            file.seek(SeekFrom::Start(at))
+                .and_then(|_| file.read_exact(&mut line))
+                .map_err(S::Error::custom)?;
+            let text = std::str::from_utf8(&line).map_err(S::Error::custom)?;
+            let entry: &RawValue = serde_json::from_str(text).map_err(S::Error::custom)?;
+            seq.serialize_element(entry)?;
+        }
+        seq.end()
+    }
 }
 
 /// The shard of a sharded run.
@@ -232,6 +336,7 @@ fn round3(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use edgegrad::batch::plan::{Job, Unreadable};
     use edgegrad::batch::runner::Processed;
     use std::path::PathBuf;
     use std::time::Duration;
@@ -255,9 +360,36 @@ mod tests {
         }
     }
 
-    fn outcome() -> Outcome {
-        Outcome {
-            records: vec![
+    /// A plan of three jobs and an unreadable path, and their records in the order a run might
+    /// finish them, with their places in the plan.
+    fn run() -> (FolderPlan, Vec<(usize, FileRecord)>, Finished) {
+        let job = |input: &str| Job {
+            input: input.into(),
+            output: format!("{input}.png").into(),
+        };
+        let plan = FolderPlan {
+            in_dir: "/data/in".into(),
+            out_dir: "/data/out".into(),
+            jobs: vec![job("a.png"), job("b.png"), job("c.png")],
+            unreadable: vec![Unreadable {
+                path: "d/e.png".into(),
+                error: "corrupt".into(),
+            }],
+            companions: Vec::new(),
+        };
+        let records = vec![
+            (0, record("d/e.png", Status::Failed, &[])),
+            (3, record("c.png", Status::Skipped, &[])),
+            (
+                2,
+                record(
+                    "b.png",
+                    Status::Ok,
+                    &[("decode_ms", 30.0), ("edges_ms", 1.0)],
+                ),
+            ),
+            (
+                1,
                 record(
                     "a.png",
                     Status::Ok,
@@ -267,22 +399,25 @@ mod tests {
                         ("encode_ms", 2.5),
                     ],
                 ),
-                record(
-                    "b.png",
-                    Status::Ok,
-                    &[("decode_ms", 30.0), ("edges_ms", 1.0)],
-                ),
-                record("c.png", Status::Skipped, &[]),
-                record("d/e.png", Status::Failed, &[]),
-            ],
+            ),
+        ];
+        let finished = Finished {
             removed_temporaries: 3,
             elapsed: Duration::from_millis(500),
-        }
+        };
+        (plan, records, finished)
+    }
+
+    fn totals(records: &[(usize, FileRecord)], finished: &Finished) -> Totals {
+        let mut tally = Tally::default();
+        records.iter().for_each(|(_, r)| tally.add(r));
+        tally.totals(finished)
     }
 
     #[test]
     fn totals_count_statuses_and_sum_stages_over_processed_files() {
-        let t = Totals::new(&outcome());
+        let (_, records, finished) = run();
+        let t = totals(&records, &finished);
         assert_eq!((t.files, t.ok, t.skipped, t.failed), (4, 2, 1, 1));
         assert_eq!(t.removed_temporaries, 3);
         assert_eq!(t.images_per_second, 4.0);
@@ -310,7 +445,12 @@ mod tests {
 
     #[test]
     fn the_written_report_has_every_file_in_order_with_only_the_fields_that_apply() {
-        let outcome = outcome();
+        let (plan, records, finished) = run();
+        let totals = totals(&records, &finished);
+        let mut entries = Entries::new(4).unwrap();
+        for (place, record) in &records {
+            entries.add(*place, record).unwrap();
+        }
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.json");
         let report = Report {
@@ -318,17 +458,21 @@ mod tests {
             out_dir: Path::new("/data/out"),
             shard: Some(Shard::new(1, 4).unwrap()),
             options: json!({"threshold": "auto"}),
-            outcome: &outcome,
+            totals: &totals,
         };
-        report.write(&path).unwrap();
+        report.write(&path, &plan, entries).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         let json: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(json, serde_json::to_value(report.document()).unwrap());
         assert!(text.find("\"in_dir\"").unwrap() < text.find("\"files\"").unwrap());
         assert!(text.find("\"files\"").unwrap() < text.find("\"totals\"").unwrap());
+        assert_eq!(json["in_dir"], "/data/in");
+        assert_eq!(json["out_dir"], "/data/out");
         assert_eq!(json["shard"], json!({"index": 1, "count": 4}));
         assert_eq!(json["options"]["threshold"], "auto");
+        assert_eq!(json["totals"], serde_json::to_value(&totals).unwrap());
         let files = json["files"].as_array().unwrap();
+        let inputs: Vec<&str> = files.iter().map(|f| f["input"].as_str().unwrap()).collect();
+        assert_eq!(inputs, ["a.png", "b.png", "c.png", "d/e.png"]);
         assert_eq!(
             files[0],
             json!({"input": "a.png", "output": "a.png.png", "status": "ok", "width": 4,
@@ -350,44 +494,14 @@ mod tests {
 
     #[test]
     fn an_empty_run_sums_to_zero() {
-        let outcome = Outcome {
-            records: vec![],
+        let finished = Finished {
             removed_temporaries: 0,
             elapsed: Duration::from_secs(2),
         };
-        let totals = Totals::new(&outcome);
+        let totals = totals(&[], &finished);
         assert_eq!(totals.files, 0);
         assert!(totals
             .summary()
             .starts_with("0 done, 0 skipped, 0 failed in 2.00 s"));
-    }
-
-    #[test]
-    fn a_failed_file_has_no_output_and_counts_as_failed() {
-        let outcome = Outcome {
-            records: vec![FileRecord {
-                input: PathBuf::from("a/b.jpg"),
-                output: None,
-                companions: Vec::new(),
-                status: Status::Failed,
-                error: Some("truncated".into()),
-                processed: None,
-                milliseconds: None,
-            }],
-            removed_temporaries: 0,
-            elapsed: Duration::from_millis(5),
-        };
-        let report = Report {
-            in_dir: Path::new("in"),
-            out_dir: Path::new("out"),
-            shard: None,
-            options: json!({}),
-            outcome: &outcome,
-        };
-        let json = serde_json::to_value(report.document()).unwrap();
-        assert_eq!(json["files"][0]["input"], "a/b.jpg");
-        assert_eq!(json["files"][0]["output"], Value::Null);
-        assert_eq!(json["files"][0]["status"], "failed");
-        assert_eq!(json["totals"]["failed"], 1);
     }
 }

@@ -59,7 +59,7 @@ fn check_min_length(min_length: f32) -> Result<(), GeometryError> {
 }
 
 /// Located points (in raster order of their pixels, one per pixel, as
-/// [`locate`](super::points::locate) and the pipeline give them) of a `height` x `width` image,
+/// [`locate`](super::points::locate()) and the pipeline give them) of a `height` x `width` image,
 /// linked into curves, those shorter than `min_length` pixels dropped.
 pub fn link_located(
     points: &[Located],
@@ -73,10 +73,11 @@ pub fn link_located(
     }
     let rows = RowIndex::new(points, height);
     let (next, prev) = chain(points, &rows);
-    let curves = read_curves(points, &next, &prev)
-        .into_iter()
-        .filter(|c| c.length() >= min_length)
-        .collect();
+    let mut curves = read_curves(points, &next, &prev);
+    // Every length is at least 0 (the points are finite): nothing to measure for 0.
+    if min_length > 0.0 {
+        curves.retain(|c| c.length() >= min_length);
+    }
     Ok(Curves {
         width,
         height,
@@ -131,14 +132,14 @@ impl RowIndex {
                     while *start < *end && points[*start].col < c0 {
                         *start += 1;
                     }
-                    for to in *start..*end {
-                        if points[to].col > c1 {
+                    for (to, q) in points.iter().enumerate().take(*end).skip(*start) {
+                        if q.col > c1 {
                             break;
                         }
                         if to == from {
                             continue;
                         }
-                        let s = score(p, &points[to]);
+                        let s = score(p, q);
                         if s > best.ahead_score {
                             (best.ahead, best.ahead_score) = (to as u32, s);
                         }

@@ -4,7 +4,7 @@
 //! Both need edges one pixel wide: thinned by non-maximum suppression (`--thin`, Canny or the
 //! automatic level) or the zero crossings of the Laplacian (`--operator log`). The pipeline
 //! fits the points in its edge pass, from the rows it has just computed, when asked for them
-//! ([`WANTED`]); [`contours`] links them. [`trace`] does both and refuses a pipeline that does
+//! ([`WANTED`]); [`contours()`] links them. [`trace`] does both and refuses a pipeline that does
 //! not thin. [`subpixel_points`] and [`link`] do the same from whole maps ([`EdgeMaps`]).
 //! Coordinates are pixels, x to the right, y down, `(0, 0)` the centre of the top-left pixel.
 //! The data types ([`EdgePoint`], [`Curve`], [`Curves`]) and their files live in

@@ -19,7 +19,7 @@
 //! ([`crate::detect::edges::crossings`]), and the point put at the zero, within half a pixel
 //! of the edge pixel (towards the steeper side when it crosses both ways).
 //!
-//! The fits read a [`Window`] of rows around the edge pixel's row: the pipeline fits them in
+//! The fits read a `Window` of rows around the edge pixel's row: the pipeline fits them in
 //! its edge pass from the rows it has just computed ([`Pipeline::run`](super::Pipeline::run)
 //! with [`WANTED`](super::WANTED)), [`subpixel_points`] from whole maps; both call the same
 //! code, so they give the same points.
@@ -115,7 +115,7 @@ impl<'a> Window<'a> {
         let n = maps.edges.nrows();
         let at = |r: isize| (row as isize + r).clamp(0, n as isize - 1) as usize;
         let row_of = |a: &ndarray::ArrayView2<'a, f32>, r: isize| -> &'a [f32] {
-            let row = a.clone().index_axis_move(ndarray::Axis(0), at(r));
+            let row = (*a).index_axis_move(ndarray::Axis(0), at(r));
             // EdgeMaps::new refuses maps whose rows are not contiguous.
             row.to_slice().expect("maps in standard layout")
         };

@@ -14,20 +14,21 @@
 //! the map and the codes of all pixels into the counts that choose the levels; then the codes
 //! are classified.
 //!
-//! Sub-pixel points ([`geometry`](crate::detect::geometry)) are fitted in the edge pass, from
-//! the rows around each row that the pass has just computed ([`DerivativeRows::window`]), for
-//! every candidate pixel the rule may keep; those hysteresis or the automatic level drops are
-//! dropped once the map is final. The automatic levels are known only after the pass, so the
-//! pixels to fit are chosen by a level guessed from a sample of rows, half an octave low; in
-//! the rare image where the level found is lower still, the points are fitted again in a pass
-//! of their own (the same points, more slowly).
+//! Sub-pixel points ([`geometry`](crate::detect::geometry)) are fitted from a five-row window
+//! of derivative rows ([`DerivativeRows::window`]), how depending on where the rows come from
+//! ([`Fitting`]): rows computed from the image are gone after the edge pass, so the pass fits
+//! every pixel the rule may keep (an exact level's edges, hysteresis's weak and strong pixels)
+//! and those hysteresis drops are dropped once the map is final; rows read from whole maps are
+//! there to read again, so the final edges are fitted after the decision, as the automatic
+//! levels need (they are known only after the pass, and Canny's low level keeps far more
+//! candidates than edges).
 
 use std::collections::LinkedList;
 
 use rayon::prelude::*;
 
 use super::{Decision, Pipeline, Suppression};
-use crate::detect::edges::auto::{count_codes, noise, AutoRule, LevelCodes, CODES_PER_OCTAVE};
+use crate::detect::edges::auto::{count_codes, noise, LevelCodes, CODES_PER_OCTAVE};
 use crate::detect::edges::crossings::crossing_row;
 use crate::detect::edges::hysteresis::{class, connect, connect_above};
 use crate::detect::edges::magnitude::squared_level;
@@ -110,7 +111,7 @@ pub(super) struct Levels {
 /// The edge map of `pipeline`'s rule into `map` (row-major, `bands`' size), from the rows of
 /// the workers `workers` makes (one per rayon job). `top` gives the top of the magnitude range
 /// ([`magnitude_top`](super::magnitude_top)), asked for by the automatic rules only, whose
-/// noise estimate goes through `steady` when given (a frame of a sequence). With `points`, the
+/// noise estimate goes through `steady` when given (a frame of a sequence). With `fitting`, the
 /// sub-pixel points of the edges too, when they are one pixel wide.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn decide<P: DerivativeRows>(
@@ -119,7 +120,7 @@ pub(super) fn decide<P: DerivativeRows>(
     workers: impl Fn() -> P + Sync + Send,
     top: impl FnOnce() -> f32,
     steady: Option<&mut SteadyLevels>,
-    points: bool,
+    fitting: Fitting,
     map: &mut [u8],
     timings: &mut Timings,
 ) -> Levels {
@@ -129,11 +130,15 @@ pub(super) fn decide<P: DerivativeRows>(
     };
     let cols = bands.cols();
     let thin = pipeline.suppression;
-    let fitting = points && thin != Suppression::None;
-    match pipeline.rule {
+    let fitting = match thin {
+        Suppression::None => Fitting::No,
+        _ => fitting,
+    };
+    let in_pass = fitting == Fitting::InPass;
+    let mut levels = match pipeline.rule {
         Decision::Exact(t) => {
             let t = timings.time("histogram_ms", || exact_level(t, &rows));
-            let fits = timings.time("edges_ms", || above(&rows, thin, t, map, fitting));
+            let fits = timings.time("edges_ms", || above(&rows, thin, t, map, in_pass));
             Levels {
                 threshold: t,
                 hysteresis: None,
@@ -142,7 +147,7 @@ pub(super) fn decide<P: DerivativeRows>(
         }
         Decision::Hysteresis(Some((low, high))) => {
             let fits = timings.time("edges_ms", || {
-                classes(&rows, thin, (low, high), map, fitting)
+                classes(&rows, thin, (low, high), map, in_pass)
             });
             timings.time("hysteresis_ms", || connect(map, cols));
             Levels {
@@ -155,15 +160,12 @@ pub(super) fn decide<P: DerivativeRows>(
             let codes = LevelCodes::new(top());
             let rule = pipeline.auto_rule().expect("automatic rules have one");
             let single = pipeline.rule == Decision::Auto;
-            let floor = fitting
-                .then(|| timings.time("points_ms", || guess_floor(&rows, &codes, rule, single)));
-            let (counts, fits) =
-                timings.time("edges_ms", || level_codes(&rows, thin, &codes, map, floor));
+            let counts = timings.time("edges_ms", || level_codes(&rows, thin, &codes, map));
             let s = noise(&codes, &counts);
             let s = steady.map_or(s, |steady| steady.follow(s));
             let high = rule.level_code_for(&codes, s);
             let threshold = codes.level(high);
-            let (needed, levels) = if single {
+            let levels = if single {
                 timings.time("threshold_ms", || {
                     bands.for_each(
                         &mut *map,
@@ -175,25 +177,46 @@ pub(super) fn decide<P: DerivativeRows>(
                         },
                     )
                 });
-                (high, None)
+                None
             } else {
                 let low = low_code(high);
                 timings.time("hysteresis_ms", || connect_above(map, cols, low, high));
-                (low, Some((codes.level(low), threshold)))
+                Some((codes.level(low), threshold))
             };
-            let points = fits.zip(floor).map(|(fits, floor)| {
-                // Every edge has a code above `needed`: fitted if the floor is not above it.
-                if floor <= needed {
-                    timings.time("points_ms", || kept(fits, map, cols))
-                } else {
-                    timings.time("refit_ms", || refit(&rows, thin, map))
-                }
-            });
             Levels {
                 threshold,
                 hysteresis: levels,
-                points,
+                points: None,
             }
+        }
+    };
+    // Fitted after the decision: from maps, and for the automatic levels (which the pipeline
+    // runs over maps when points are wanted; from image rows it is a second pass).
+    if fitting != Fitting::No && levels.points.is_none() {
+        levels.points = Some(timings.time("points_ms", || fit_edges(&rows, thin, map)));
+    }
+    levels
+}
+
+/// How the sub-pixel points of the edges are fitted, if they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fitting {
+    /// Not at all.
+    No,
+    /// In the edge pass, every pixel an exact level or hysteresis's levels may keep (rows
+    /// computed from the image, gone after the pass).
+    InPass,
+    /// After the decision, the final edges only (rows read from maps, there to read again).
+    AfterPass,
+}
+
+impl Fitting {
+    /// `InPass` or `AfterPass` (as `after` says) when `points` are wanted, else `No`.
+    pub(super) fn of(points: bool, after: bool) -> Fitting {
+        match (points, after) {
+            (false, _) => Fitting::No,
+            (true, false) => Fitting::InPass,
+            (true, true) => Fitting::AfterPass,
         }
     }
 }
@@ -211,7 +234,7 @@ fn kept(fits: Fits, map: &[u8], cols: usize) -> Vec<Located> {
 }
 
 /// The points of the edges of the final `map`, fitted in a pass of their own.
-fn refit<F, P>(rows: &Rows<'_, F>, thin: Suppression, map: &mut [u8]) -> Vec<Located>
+fn fit_edges<F, P>(rows: &Rows<'_, F>, thin: Suppression, map: &mut [u8]) -> Vec<Located>
 where
     F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
@@ -221,41 +244,12 @@ where
         Fits::default,
         |w, fits, y, o| {
             if o.iter().any(|&v| v != 0) {
-                fit_row(&w.window(y), thin, o, 0, fits.last());
+                fit_row(&w.window(y), thin, o, fits.last());
             }
         },
         Fits::join,
     );
     located(fits.all())
-}
-
-/// Rows sampled to guess the automatic level before the edge pass (at most).
-const GUESS_ROWS: usize = 64;
-
-/// How far below the guessed level pixels are fitted: half an octave of codes.
-const GUESS_MARGIN: u8 = CODES_PER_OCTAVE / 2;
-
-/// The code above which the automatic rules' edge pass fits points: the level the edges need
-/// (the single level, or Canny's low level), guessed from the magnitudes of a sample of rows
-/// spread over the image, less [`GUESS_MARGIN`].
-fn guess_floor<F, P>(rows: &Rows<'_, F>, codes: &LevelCodes, rule: AutoRule, single: bool) -> u8
-where
-    F: Fn() -> P + Sync + Send + ?Sized,
-    P: DerivativeRows,
-{
-    let n = rows.bands.rows();
-    let k = (n / 32).clamp(n.min(8), GUESS_ROWS.min(n.max(1)));
-    let counts = (0..k)
-        .into_par_iter()
-        .map_init(rows.workers, |w, i| {
-            let mut counts = [0u64; 256];
-            count_codes(&mut counts, codes, w.magnitude((2 * i + 1) * n / (2 * k)));
-            counts
-        })
-        .reduce(|| [0u64; 256], add_counts);
-    let high = rule.level_code_for(codes, noise(codes, &counts));
-    let needed = if single { high } else { low_code(high) };
-    needed.saturating_sub(GUESS_MARGIN)
 }
 
 /// The fits the bands make, in order: a list of the parts the rayon jobs made, joined without
@@ -289,11 +283,11 @@ impl Fits {
     }
 }
 
-/// Fits the pixels of row `out` (of the window's row) whose value is above `floor`.
+/// Fits the pixels of row `out` (of the window's row) whose value is not 0.
 #[inline(always)]
-fn fit_row(w: &Window<'_>, thin: Suppression, out: &[u8], floor: u8, fits: &mut Vec<Fit>) {
+fn fit_row(w: &Window<'_>, thin: Suppression, out: &[u8], fits: &mut Vec<Fit>) {
     for (x, &v) in out.iter().enumerate() {
-        if v > floor {
+        if v != 0 {
             fits.push(match thin {
                 Suppression::Crossings => w.fit_crossing(x),
                 _ => w.fit_maximum(x),
@@ -316,8 +310,16 @@ where
     P: DerivativeRows,
 {
     let s = squared_level(level);
-    let edge = |m: f32, level: f32| if m > level { 255 } else { 0 };
-    classify(rows, thin, map, |m| edge(m, level), |q| edge(q, s), fitting)
+    classify(
+        rows,
+        thin,
+        map,
+        #[inline(always)]
+        move |m| edge(m, level),
+        #[inline(always)]
+        move |q| edge(q, s),
+        fitting,
+    )
 }
 
 /// The hysteresis classes ([`class`]) of the magnitude (thinned or not) into `map`, for the
@@ -338,10 +340,22 @@ where
         rows,
         thin,
         map,
-        |m| class(m, low, high),
-        |q| class(q, sl, sh),
+        #[inline(always)]
+        move |m| class(m, low, high),
+        #[inline(always)]
+        move |q| class(q, sl, sh),
         fitting,
     )
+}
+
+/// 255 where `m` is above `level`, else 0.
+#[inline(always)]
+fn edge(m: f32, level: f32) -> u8 {
+    if m > level {
+        255
+    } else {
+        0
+    }
 }
 
 /// Each pixel's magnitude through `of` into `map`: thinned, the maxima's (or zero crossings')
@@ -362,11 +376,17 @@ where
 {
     match (thin, fitting) {
         (Suppression::None, _) => {
-            let op = |x: f32, y: f32| of_squared(x * x + y * y);
             rows.for_each(
                 map,
                 #[inline(always)]
-                |w, y, o| w.map(y, o, op),
+                |w, y, o| {
+                    w.map(
+                        y,
+                        o,
+                        #[inline(always)]
+                        |x: f32, y: f32| of_squared(x * x + y * y),
+                    )
+                },
             );
             None
         }
@@ -385,7 +405,7 @@ where
             |w, fits, y, o| {
                 let window = w.window(y);
                 suppress(&Around::of_window(&window), thin, o, &of);
-                fit_row(&window, thin, o, 0, fits.last());
+                fit_row(&window, thin, o, fits.last());
             },
             Fits::join,
         )),
@@ -394,67 +414,36 @@ where
 
 /// The automatic rules' pass: the codes of the candidate pixels (the maxima or zero crossings
 /// when thinned, else all) into `map`, and the counts of the codes of all pixels' magnitudes,
-/// returned; with a `floor` (thinned edges only), the fits of the candidates whose code is
-/// above it.
+/// returned.
 pub(super) fn level_codes<F, P>(
     rows: &Rows<'_, F>,
     thin: Suppression,
     codes: &LevelCodes,
     map: &mut [u8],
-    floor: Option<u8>,
-) -> ([u64; 256], Option<Fits>)
+) -> [u64; 256]
 where
     F: Fn() -> P + Sync + Send + ?Sized,
     P: DerivativeRows,
 {
-    let code = |m| codes.code(m);
-    match (thin, floor) {
-        (Suppression::None, _) => {
-            let counts = rows.fold(
-                map,
-                || [0u64; 256],
-                #[inline(always)]
-                |w, counts, y, o| {
-                    let m = w.magnitude(y);
-                    for (o, &m) in o.iter_mut().zip(m) {
-                        *o = codes.code(m);
-                    }
-                    count_codes(counts, codes, m);
-                },
-                add_counts,
-            );
-            (counts, None)
-        }
-        (_, None) => {
-            let counts = rows.fold(
-                map,
-                || [0u64; 256],
-                #[inline(always)]
-                |w, counts, y, o| {
-                    let a = w.around(y);
-                    suppress(&a, thin, o, code);
-                    count_codes(counts, codes, a.magnitude[1]);
-                },
-                add_counts,
-            );
-            (counts, None)
-        }
-        (_, Some(floor)) => {
-            let (counts, fits) = rows.fold(
-                map,
-                || ([0u64; 256], Fits::default()),
-                #[inline(always)]
-                |w, (counts, fits), y, o| {
-                    let window = w.window(y);
-                    suppress(&Around::of_window(&window), thin, o, code);
-                    count_codes(counts, codes, window.magnitude[2]);
-                    fit_row(&window, thin, o, floor, fits.last());
-                },
-                |(a, fa), (b, fb)| (add_counts(a, b), fa.join(fb)),
-            );
-            (counts, Some(fits))
-        }
-    }
+    rows.fold(
+        map,
+        || [0u64; 256],
+        #[inline(always)]
+        |w, counts, y, o| {
+            if thin == Suppression::None {
+                let m = w.magnitude(y);
+                for (o, &m) in o.iter_mut().zip(m) {
+                    *o = codes.code(m);
+                }
+                count_codes(counts, codes, m);
+            } else {
+                let a = w.around(y);
+                suppress(&a, thin, o, |m| codes.code(m));
+                count_codes(counts, codes, a.magnitude[1]);
+            }
+        },
+        add_counts,
+    )
 }
 
 /// Canny's low level, as a code, for its high level `high`: an octave below.

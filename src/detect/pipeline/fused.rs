@@ -10,7 +10,7 @@
 
 use ndarray::Array2;
 
-use super::decide::{decide, map_row, Around, DerivativeRows, Levels};
+use super::decide::{decide, map_row, Around, DerivativeRows, Fitting, Levels};
 use super::{magnitude_top, Detection, Pipeline, Suppression};
 use crate::detect::derivatives::{GradientRows, RowKernel};
 use crate::detect::edges::steady::SteadyLevels;
@@ -75,7 +75,7 @@ fn edges_of<S: RowSource + Copy>(
         || ImageRows::new(&kernel, source, keep),
         top,
         steady,
-        points,
+        Fitting::of(points, false),
         map,
         timings,
     )

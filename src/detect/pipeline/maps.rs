@@ -19,7 +19,7 @@
 
 use ndarray::Array2;
 
-use super::decide::{decide, map_row, Around, DerivativeRows, Levels};
+use super::decide::{decide, map_row, Around, DerivativeRows, Fitting, Levels};
 use super::{magnitude_top, Detection, Pipeline, Suppression, Wanted};
 use crate::detect::derivatives::{GradientRows, RowKernel};
 use crate::detect::edges::atan2::direction_row;
@@ -73,7 +73,7 @@ pub(super) fn run(
                 || maps,
                 top,
                 steady,
-                wanted.points,
+                Fitting::of(wanted.points, true),
                 map,
                 timings,
             );

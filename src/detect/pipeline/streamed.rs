@@ -374,7 +374,7 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
         timings.time("edges_ms", || {
             self.chunks(|rows, out| {
                 map.resize(out.len() * cols, 0);
-                total = add_counts(total, level_codes(rows, thin, &codes, map, None).0);
+                total = add_counts(total, level_codes(rows, thin, &codes, map));
                 spill.write(map)
             })
         })?;

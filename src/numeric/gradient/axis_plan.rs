@@ -9,9 +9,11 @@
 //! (and the `float64` scalar numpy makes of evenly spaced ones) widen `float32` data to `float64`
 //! until the result is stored; `float32` coordinates never widen.
 
-use super::kernel::{self, AxisJob, Slot};
+use super::kernel::{self, AxisJob};
 use super::stencil::{self, AxisStencil};
 use super::{GradientError, GradientOptions, Spacing};
+use crate::numeric::derivative::{check_spacing, AxisOp, DerivativeError, Plan, ACCURACIES};
+use crate::numeric::pass::{OutputPlan, Slot};
 use crate::numeric::Float;
 
 /// The stencil of one axis in the precision numpy evaluates it in.
@@ -30,18 +32,15 @@ pub(crate) struct AxisPlan<T> {
     pub stencil: Stencil<T>,
 }
 
-impl<T: Float> AxisPlan<T> {
-    /// The same stencil along another axis (for the same memory seen with axes reversed).
-    pub fn on_axis(&self, axis: usize) -> Self {
+impl<T: Float> OutputPlan<T> for AxisPlan<T> {
+    fn reversed(&self, ndim: usize) -> Self {
         AxisPlan {
-            axis,
+            axis: ndim - 1 - self.axis,
             stencil: self.stencil.clone(),
         }
     }
 
-    /// Writes elements `[start, start + out.len())` of the derivative of the C-contiguous `f`
-    /// of the given shape, every one of them.
-    pub fn apply_range<O: Slot<T>>(&self, f: &[T], out: &mut [O], start: usize, shape: &[usize]) {
+    fn fill<O: Slot<T>>(&self, f: &[T], out: &mut [O], start: usize, shape: &[usize]) {
         let n = shape[self.axis];
         let inner = shape[self.axis + 1..].iter().product();
         match &self.stencil {
@@ -104,18 +103,18 @@ fn coordinate_stencil<T: Float, C: Float>(x: &[C], edge_order: usize) -> Stencil
     }
 }
 
-/// Checks the arguments against an array of `shape` and builds the stencils.
-pub(crate) fn plan<T: Float>(
+/// numpy's checks of the axes, the spacings and the edge order, in numpy's order: the selected
+/// axes and one spacing for each.
+fn checked(
     shape: &[usize],
     options: &GradientOptions,
-) -> Result<Vec<AxisPlan<T>>, GradientError> {
+) -> Result<(Vec<usize>, Vec<Spacing>), GradientError> {
     let axes = normalize_axes(options.axes.as_deref(), shape.len())?;
     let given = options.spacing.len();
-    let one = Spacing::Scalar(1.0);
-    let spacing: Vec<&Spacing> = match &options.spacing[..] {
-        [] => vec![&one; axes.len()],
-        [s @ Spacing::Scalar(_)] => vec![s; axes.len()],
-        all if all.len() == axes.len() => all.iter().collect(),
+    let spacing: Vec<Spacing> = match &options.spacing[..] {
+        [] => vec![Spacing::Scalar(1.0); axes.len()],
+        [s @ Spacing::Scalar(_)] => vec![s.clone(); axes.len()],
+        all if all.len() == axes.len() => all.to_vec(),
         _ => {
             return Err(GradientError::SpacingCount {
                 given,
@@ -134,10 +133,20 @@ pub(crate) fn plan<T: Float>(
             }
         }
     }
-    let edge_order = options.edge_order;
-    if !(1..=2).contains(&edge_order) {
-        return Err(GradientError::EdgeOrder(edge_order));
+    if !(1..=2).contains(&options.edge_order) {
+        return Err(GradientError::EdgeOrder(options.edge_order));
     }
+    Ok((axes, spacing))
+}
+
+/// Checks the arguments against an array of `shape` and builds numpy's stencils (accuracy 2,
+/// numpy's boundary).
+pub(crate) fn plan<T: Float>(
+    shape: &[usize],
+    options: &GradientOptions,
+) -> Result<Vec<AxisPlan<T>>, GradientError> {
+    let (axes, spacing) = checked(shape, options)?;
+    let edge_order = options.edge_order;
     axes.iter()
         .zip(spacing)
         .map(|(&axis, s)| {
@@ -151,14 +160,54 @@ pub(crate) fn plan<T: Float>(
             }
             let stencil = match s {
                 // Python's float division raises where numpy's array division gives inf.
-                Spacing::Scalar(h) if *h == 0.0 && edge_order == 2 => {
+                Spacing::Scalar(h) if h == 0.0 && edge_order == 2 => {
                     return Err(GradientError::ZeroSpacing { axis })
                 }
-                Spacing::Scalar(h) => Stencil::Native(stencil::uniform(*h, edge_order)),
+                Spacing::Scalar(h) => Stencil::Native(stencil::uniform(h, edge_order)),
                 Spacing::Coordinates(x) => coordinate_stencil::<T, f64>(&x.to_vec(), edge_order),
                 Spacing::Coordinates32(x) => coordinate_stencil::<T, f32>(&x.to_vec(), edge_order),
             };
             Ok(AxisPlan { axis, stencil })
         })
         .collect()
+}
+
+/// Checks the arguments against an array of `shape` and builds the first-derivative operators
+/// of another accuracy or border rule (uniform spacing only: evenly spaced coordinates give
+/// their step).
+pub(crate) fn stencil_plans(
+    shape: &[usize],
+    options: &GradientOptions,
+) -> Result<Vec<Plan>, GradientError> {
+    let (axes, spacing) = checked(shape, options)?;
+    if !ACCURACIES.contains(&options.accuracy) {
+        return Err(DerivativeError::Accuracy(options.accuracy).into());
+    }
+    if options.edge_order != 1 {
+        return Err(DerivativeError::EdgeOrder(options.edge_order).into());
+    }
+    axes.iter()
+        .zip(spacing)
+        .map(|(&axis, s)| {
+            let h = match s {
+                Spacing::Scalar(h) => h,
+                Spacing::Coordinates(x) => uniform_step(axis, &x.to_vec())?,
+                Spacing::Coordinates32(x) => uniform_step(axis, &x.to_vec())?,
+            };
+            let h = check_spacing(axis, h)?;
+            let op = AxisOp::new(axis, shape[axis], 1, options.accuracy, options.boundary, h)?;
+            Ok(Plan::One(op))
+        })
+        .collect()
+}
+
+/// The step of evenly spaced coordinates (in their own precision, as numpy reduces them).
+fn uniform_step<C: Float>(axis: usize, x: &[C]) -> Result<f64, DerivativeError> {
+    if x.len() < 2 {
+        return Err(DerivativeError::SingleCoordinate { axis });
+    }
+    match steps(x) {
+        Steps::Uniform(h) => Ok(h.to_f64()),
+        Steps::Varying(_) => Err(DerivativeError::UnevenCoordinates { axis }),
+    }
 }

@@ -15,38 +15,9 @@
 //! `out` itself, the inputs resliced to its length), which is what lets
 //! [`super::gradient`] hand out such outputs as initialised arrays.
 
-use std::mem::MaybeUninit;
-
-use rayon::prelude::*;
-
 use super::stencil::{AxisStencil, Edge, Interior};
+use crate::numeric::pass::Slot;
 use crate::numeric::Float;
-
-/// Work below this many elements runs on the calling thread.
-const PARALLEL_MIN_ELEMENTS: usize = 1 << 16;
-/// Each parallel task covers this many consecutive elements of every output.
-const TASK_ELEMENTS: usize = 1 << 15;
-
-/// An element a kernel writes one value into: an initialised `T`, or a `MaybeUninit<T>` of an
-/// output allocated without zeroing.
-pub(crate) trait Slot<T>: Send {
-    /// Stores `v`.
-    fn set(&mut self, v: T);
-}
-
-impl<T: Float> Slot<T> for T {
-    #[inline(always)]
-    fn set(&mut self, v: T) {
-        *self = v;
-    }
-}
-
-impl<T: Float> Slot<T> for MaybeUninit<T> {
-    #[inline(always)]
-    fn set(&mut self, v: T) {
-        self.write(v);
-    }
-}
 
 /// One selected axis: its length, its block size and its stencil in working type `W`.
 pub(crate) struct AxisJob<'s, W> {
@@ -212,43 +183,5 @@ pub(crate) fn apply_range<T: Float, W: Float, O: Slot<T>>(
             along_blocks(o, f, e, job);
         }
         done = end - start;
-    }
-}
-
-/// Computes every output from the C-contiguous `f`: `fill(k, out_range, start)` writes
-/// output `k`'s elements `[start, start + out_range.len())`. Every output has `f_len` elements,
-/// so its chunks and the tasks correspond one to one, and `fill` is called once on each chunk
-/// of each output. Runs in parallel for large arrays.
-pub(crate) fn for_each_range<O, F>(f_len: usize, outs: Vec<&mut [O]>, fill: F)
-where
-    O: Send,
-    F: Fn(usize, &mut [O], usize) + Sync,
-{
-    if f_len == 0 {
-        return;
-    }
-    let task = if f_len < PARALLEL_MIN_ELEMENTS {
-        f_len
-    } else {
-        TASK_ELEMENTS
-    };
-    let mut per_output: Vec<_> = outs.into_iter().map(|o| o.chunks_mut(task)).collect();
-    let tasks: Vec<Vec<&mut [O]>> = (0..f_len.div_ceil(task))
-        .map(|_| {
-            per_output
-                .iter_mut()
-                .filter_map(|chunks| chunks.next())
-                .collect()
-        })
-        .collect();
-    let run = |(t, chunks): (usize, Vec<&mut [O]>)| {
-        for (k, chunk) in chunks.into_iter().enumerate() {
-            fill(k, chunk, t * task);
-        }
-    };
-    if tasks.len() == 1 {
-        tasks.into_iter().enumerate().for_each(run);
-    } else {
-        tasks.into_par_iter().enumerate().for_each(run);
     }
 }

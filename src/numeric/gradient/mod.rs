@@ -14,6 +14,12 @@
 //!   reduces to a `float64` scalar. `float32` coordinates ([`Spacing::Coordinates32`]) compute in
 //!   `float32`.
 //!
+//! Beyond numpy, [`GradientOptions::accuracy`] (4, 6 or 8) and [`GradientOptions::boundary`]
+//! (scipy.ndimage's padding modes) switch to the stencils of [`crate::numeric::derivative`]:
+//! central stencils of that accuracy, with one-sided ones of the same accuracy at numpy's
+//! boundary or the central stencil over the padded data, combined in `f64` and rounded once.
+//! With the defaults (accuracy 2, numpy's boundary) nothing changes.
+//!
 //! ```
 //! use edgegrad::numeric::gradient::{gradient, GradientOptions, Spacing};
 //! use ndarray::array;
@@ -28,19 +34,22 @@
 //! let options = GradientOptions::new().spacing(vec![Spacing::from(x)]).axes(vec![-1]).edge_order(2);
 //! let dx = gradient(&f, &options).unwrap();
 //! assert_eq!(dx.len(), 1);
+//!
+//! // Periodic data, wrapped around at the borders:
+//! use edgegrad::numeric::derivative::Boundary;
+//! let periodic = GradientOptions::new().boundary(Boundary::Wrap);
+//! assert_eq!(gradient(&array![0.0, 1.0, 0.0, -1.0], &periodic).unwrap()[0], array![1.0, 0.0, -1.0, 0.0]);
 //! ```
 
 mod axis_plan;
 mod kernel;
 mod stencil;
 
-use std::mem::MaybeUninit;
-
-use ndarray::{Array, Array1, ArrayBase, ArrayView, CowArray, Data, Dimension};
+use ndarray::{Array, Array1, ArrayBase, CowArray, Data, Dimension};
 use thiserror::Error;
 
-use crate::numeric::Float;
-use axis_plan::AxisPlan;
+use crate::numeric::derivative::{Boundary, DerivativeError};
+use crate::numeric::{pass, Float};
 pub(crate) use kernel::{difference, edge, line};
 #[cfg(test)]
 pub(crate) use stencil::Interior;
@@ -87,7 +96,8 @@ impl Spacing {
     }
 }
 
-/// What [`gradient`] computes: numpy's `*varargs`, `axis` and `edge_order`.
+/// What [`gradient`] computes: numpy's `*varargs`, `axis` and `edge_order`, and the accuracy
+/// and border rule beyond numpy's.
 ///
 /// ```
 /// use edgegrad::numeric::gradient::{GradientOptions, Spacing};
@@ -101,8 +111,15 @@ pub struct GradientOptions {
     /// The axes to differentiate along, in output order; negative counts from the end;
     /// `None` means all.
     pub axes: Option<Vec<isize>>,
-    /// The accuracy order of the one-sided differences at the edges: 1 or 2.
+    /// The accuracy order of the one-sided differences at the edges: 1 or 2 (numpy's rule, at
+    /// accuracy 2 with numpy's boundary; leave it at 1 otherwise).
     pub edge_order: usize,
+    /// The order of accuracy of the stencils: 2 (numpy's), 4, 6 or 8. Above 2, coordinates
+    /// must be evenly spaced.
+    pub accuracy: usize,
+    /// The rule at the borders: numpy's one-sided differences, or a padding mode (then
+    /// coordinates must be evenly spaced).
+    pub boundary: Boundary,
 }
 
 impl Default for GradientOptions {
@@ -111,6 +128,8 @@ impl Default for GradientOptions {
             spacing: Vec::new(),
             axes: None,
             edge_order: 1,
+            accuracy: 2,
+            boundary: Boundary::Numpy,
         }
     }
 }
@@ -137,6 +156,23 @@ impl GradientOptions {
     pub fn edge_order(mut self, edge_order: usize) -> Self {
         self.edge_order = edge_order;
         self
+    }
+
+    /// Sets the order of accuracy.
+    pub fn accuracy(mut self, accuracy: usize) -> Self {
+        self.accuracy = accuracy;
+        self
+    }
+
+    /// Sets the border rule.
+    pub fn boundary(mut self, boundary: Boundary) -> Self {
+        self.boundary = boundary;
+        self
+    }
+
+    /// Whether these are numpy's stencils (accuracy 2, numpy's boundary).
+    fn is_numpy(&self) -> bool {
+        self.accuracy == 2 && self.boundary == Boundary::Numpy
     }
 }
 
@@ -175,6 +211,10 @@ pub enum GradientError {
     /// steps between coordinates, give infinities and NaNs as in numpy).
     #[error("spacing along axis {axis} is zero: edge_order 2 divides by the spacing")]
     ZeroSpacing { axis: usize },
+    /// An accuracy or border rule beyond numpy's that cannot be applied (see
+    /// [`DerivativeError`]).
+    #[error(transparent)]
+    Stencil(#[from] DerivativeError),
 }
 
 /// Element types [`gradient`] accepts, and the floating type it returns for each: floats keep
@@ -254,63 +294,11 @@ where
     S: Data<Elem = A>,
     D: Dimension,
 {
+    if !options.is_numpy() {
+        let plans = axis_plan::stencil_plans(f.shape(), options)?;
+        return Ok(pass::run(A::to_float(f).view(), &plans));
+    }
     let plans = axis_plan::plan::<A::Output>(f.shape(), options)?;
     let floats = A::to_float(f);
-    Ok(gradient_planned(floats.view(), &plans))
-}
-
-/// Computes planned axes of a float array, in whatever memory order it has.
-fn gradient_planned<T: Float, D: Dimension>(
-    f: ArrayView<T, D>,
-    plans: &[AxisPlan<T>],
-) -> Vec<Array<T, D>> {
-    if f.is_standard_layout() {
-        return gradient_standard(&f, plans);
-    }
-    let reversed = f.view().reversed_axes();
-    if reversed.is_standard_layout() {
-        // Fortran order: the same memory read as a C-order array with the axes reversed; the
-        // results come back in Fortran order, as numpy's `empty_like` makes them.
-        let last = f.ndim() - 1;
-        let plans: Vec<_> = plans.iter().map(|p| p.on_axis(last - p.axis)).collect();
-        return gradient_standard(&reversed, &plans)
-            .into_iter()
-            .map(|a| a.reversed_axes())
-            .collect();
-    }
-    gradient_standard(&f.as_standard_layout().view(), plans)
-}
-
-/// All planned axes of a C-contiguous array in one pass over it.
-///
-/// The outputs are allocated without zeroing (zeroing them cost as much as the kernel: see the
-/// `gradient_4096` benchmark in benches/gradient.rs and python/bench/bench.py) and written once.
-fn gradient_standard<T: Float, D: Dimension>(
-    f: &ArrayView<T, D>,
-    plans: &[AxisPlan<T>],
-) -> Vec<Array<T, D>> {
-    let mut outs: Vec<Array<MaybeUninit<T>, D>> =
-        plans.iter().map(|_| Array::uninit(f.raw_dim())).collect();
-    let input = f.as_slice().expect("standard layout");
-    let slices = outs
-        .iter_mut()
-        .map(|o| o.as_slice_mut().expect("fresh arrays are standard layout"))
-        .collect();
-    let shape = f.shape();
-    kernel::for_each_range(input.len(), slices, |k, out, start| {
-        plans[k].apply_range(input, out, start, shape)
-    });
-    outs.into_iter()
-        // SAFETY: every element of every output has been written. `for_each_range` calls the
-        // closure on every chunk of every output (each has `input.len()` elements), and
-        // `apply_range` writes every element of the range it is given: it covers the range with
-        // consecutive pieces, each written whole by `along_blocks` (one stencil row over the
-        // piece) or `along_row` (interior, first and last columns; `plan` has refused any axis
-        // shorter than 2 before anything was allocated), whose loops run over the output slice
-        // itself with the inputs resliced to its length (a shorter input would panic, never
-        // leave an element unwritten). This holds for every stencil (edge orders 1 and 2,
-        // scalar and coordinate spacings, native or widened precision): they differ only in
-        // the values written. A zero-length array has nothing to write.
-        .map(|o| unsafe { o.assume_init() })
-        .collect()
+    Ok(pass::run(floats.view(), &plans))
 }

@@ -4,7 +4,6 @@
 //! it, so the target is either untouched or a whole video; a stream (standard output) is
 //! written as FFmpeg makes it, copied from FFmpeg's standard output by a thread.
 
-use std::ffi::OsString;
 use std::io::{self, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Stdio};
@@ -15,6 +14,7 @@ use tempfile::TempPath;
 use super::log::Log;
 use super::rate::FrameRate;
 use super::Ffmpeg;
+use crate::io::atomic::temporary_beside;
 use crate::video::format::RawSpec;
 use crate::video::sink::FrameSink;
 use crate::video::VideoError;
@@ -174,23 +174,7 @@ impl FfmpegSink {
     ) -> Result<Self, VideoError> {
         let container = Container::from_path(target)?;
         let name = target.display().to_string();
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let mut prefix = OsString::from(".");
-        prefix.push(target.file_name().unwrap_or_default());
-        prefix.push(".");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".tmp").rand_bytes(6);
-        #[cfg(unix)]
-        {
-            // Like any new file: rw for everyone the umask allows (tempfile's default is 0600).
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let temp = builder
-            .tempfile_in(dir)
+        let temp = temporary_beside(target)
             .map_err(|e| VideoError::Create(name.clone(), e.to_string()))?
             .into_temp_path();
         let mut child = start(ffmpeg, container, false, temp.as_os_str(), spec, rate)?;

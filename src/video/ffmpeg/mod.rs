@@ -9,7 +9,7 @@
 mod decode;
 mod encode;
 mod input;
-mod log;
+pub mod log;
 mod rate;
 
 use std::ffi::OsString;
