@@ -33,7 +33,8 @@ pub(crate) fn gradient(py: Python<'_>, e: GradientError) -> PyErr {
         GradientError::CoordinateLength { .. }
         | GradientError::RepeatedAxis { .. }
         | GradientError::EdgeOrder(_)
-        | GradientError::AxisTooShort { .. } => PyValueError::new_err(message),
+        | GradientError::AxisTooShort { .. }
+        | GradientError::Stencil(_) => PyValueError::new_err(message),
     }
 }
 

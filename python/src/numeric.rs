@@ -90,6 +90,7 @@ pub(crate) fn gradient<'py>(
         spacing: spacing.iter().map(self::spacing).collect::<PyResult<_>>()?,
         axes,
         edge_order,
+        ..GradientOptions::default()
     };
     by_element_type!(
         f,

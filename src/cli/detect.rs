@@ -26,7 +26,7 @@ use edgegrad::image::render::Depth;
 use edgegrad::image::stream::encode_rows::{write_rows, RowFormat};
 use edgegrad::image::stream::{open_rows, open_stream};
 use edgegrad::image::{load, DecodeLimits, LoadError, LoadOptions, Loaded};
-use edgegrad::io::atomic::{same_file, write_atomically};
+use edgegrad::io::atomic::{folder_of, same_file, write_atomically};
 use edgegrad::timings::Timings;
 use ndarray::{Array2, ArrayView2};
 
@@ -369,10 +369,7 @@ impl DetectJob {
                 return Err(UsageError(format!("{}: named for two outputs", p.display())).into());
             }
             // Before any work, so that no output is written when another cannot be.
-            let folder = match p.parent() {
-                Some(f) if !f.as_os_str().is_empty() => f,
-                _ => Path::new("."),
-            };
+            let folder = folder_of(p);
             if !folder.is_dir() {
                 bail!(
                     "{}: cannot write: cannot create a file in {}: no such folder",

@@ -90,10 +90,7 @@ where
 /// ));
 /// ```
 pub fn temporary_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     let mut prefix = OsString::from(".");
     prefix.push(path.file_name().unwrap_or_default());
     prefix.push(".");
@@ -109,6 +106,21 @@ pub fn temporary_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
     builder.tempfile_in(dir).map_err(|e| without_path(e, dir))
+}
+
+/// The folder a file at `path` goes in (`.` for a bare file name), where its temporary is made.
+///
+/// ```
+/// use std::path::Path;
+/// use edgegrad::io::atomic::folder_of;
+/// assert_eq!(folder_of(Path::new("out/e.png")), Path::new("out"));
+/// assert_eq!(folder_of(Path::new("e.png")), Path::new("."));
+/// ```
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// `tempfile`'s error without the temporary file's name it adds (a name the user never gave):
