@@ -282,11 +282,7 @@ impl Pipeline {
         map: Vec<u8>,
         timings: &mut Timings,
     ) -> Detection {
-        // Points with the automatic levels are fitted from maps after the decision (the levels
-        // are known only after the edge pass, and Canny's low level passes far more pixels
-        // than end up edges): see `decide`.
-        let auto_points = wanted.points && self.auto_rule().is_some();
-        if wanted.any_map() || auto_points {
+        if wanted.any_map() {
             maps::run(self, luma, wanted, steady, timings)
         } else if wanted.edges || wanted.points {
             fused::run(self, luma, steady, wanted.points, map, timings)

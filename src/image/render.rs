@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use rows::{round_up, Diverging, Wheel};
 
-use super::curves::Curves;
+use super::curves::{Curves, EdgePoint};
 
 /// The bit depth of a gray picture.
 ///
@@ -274,7 +274,8 @@ fn curve_colour(i: usize) -> [u8; 3] {
 
 /// The curves over the dimmed photo (dimmed as [`overlay`] does), each drawn as the polyline
 /// through its points in a colour of its own (ten colours in turn), a closed curve with its
-/// closing segment; positions are rounded to the nearest pixel.
+/// closing segment. Each point is drawn in the pixel it lies in (its position rounded to the
+/// nearest pixel centre; the line between two of them is Bresenham's between those pixels).
 ///
 /// ```
 /// use edgegrad::image::curves::{Curve, Curves, EdgePoint};
@@ -291,17 +292,21 @@ pub fn contours(photo: &RgbImage, curves: &Curves) -> RgbImage {
         photo,
         ArrayView2::from_shape((0, 0), &[]).expect("an empty view"),
     );
+    // imageproc's line starts at the pixel its end points truncate to (with (0, 0) the centre
+    // of the top-left pixel, a point at x = 4.7 would be drawn in column 4, not 5), so the end
+    // points are given rounded.
+    let pixel = |p: &EdgePoint| (p.x.round(), p.y.round());
     for (i, curve) in curves.curves.iter().enumerate() {
         let colour = image::Rgb(curve_colour(i));
         let points = &curve.points;
         let closing = curve.closed && points.len() > 2;
-        let segments = points.windows(2).map(|w| (w[0], w[1]));
-        let last = closing.then(|| (points[points.len() - 1], points[0]));
+        let segments = points.windows(2).map(|w| (&w[0], &w[1]));
+        let last = closing.then(|| (&points[points.len() - 1], &points[0]));
         for (a, b) in segments.chain(last) {
-            draw_line_segment_mut(&mut out, (a.x, a.y), (b.x, b.y), colour);
+            draw_line_segment_mut(&mut out, pixel(a), pixel(b), colour);
         }
         if let [only] = points.as_slice() {
-            draw_line_segment_mut(&mut out, (only.x, only.y), (only.x, only.y), colour);
+            draw_line_segment_mut(&mut out, pixel(only), pixel(only), colour);
         }
     }
     out

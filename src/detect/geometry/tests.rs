@@ -566,3 +566,34 @@ fn the_pipeline_fits_the_points_whole_maps_give() {
     assert!(fused.points.as_ref().unwrap().len() > 20);
     assert_eq!(fused.points, maps.points);
 }
+
+#[test]
+fn points_are_complete_when_the_sampled_rows_misjudge_the_level() {
+    // The automatic level is guessed from a sample of rows (rows 4, 12, 20, ... of 64 rows),
+    // which here are the only noisy rows with their neighbours: the guess is far above the
+    // level the whole image gives, and the points are fitted again in a pass of their own.
+    let img = Array2::from_shape_fn((64, 48), |(r, c)| {
+        let noisy = matches!(r % 8, 3..=5);
+        let noise = ((r * 7919 + c * 104_729) % 1013) as f32 / 1013.0 - 0.5;
+        let step = if c >= 24 { 0.5 } else { 0.0 };
+        step + if noisy { 0.3 * noise } else { 0.0 }
+    });
+    let luma = LumaView::F32(img.view());
+    for rule in [EdgeRule::default(), EdgeRule::Canny(None)] {
+        let config = DetectConfig {
+            rule,
+            sigma: Some(0.0),
+            ..Default::default()
+        };
+        let pipeline = config.build().unwrap();
+        let t = &mut Timings::new();
+        let fused = pipeline.run(luma, &WANTED, t);
+        let refitted = t.stages().iter().any(|&(stage, _)| stage == "refit_ms");
+        assert!(refitted, "{rule:?}: the guess was not above the level");
+        let maps = pipeline.run(luma, &Wanted::all(), t);
+        assert_eq!(fused.edges, maps.edges);
+        let expected = locate(&EdgeMaps::of(&maps).unwrap());
+        assert!(expected.len() > 64, "{rule:?}: {}", expected.len());
+        assert_eq!(fused.points, Some(expected), "{rule:?}");
+    }
+}

@@ -19,16 +19,19 @@
 //! ([`Fitting`]): rows computed from the image are gone after the edge pass, so the pass fits
 //! every pixel the rule may keep (an exact level's edges, hysteresis's weak and strong pixels)
 //! and those hysteresis drops are dropped once the map is final; rows read from whole maps are
-//! there to read again, so the final edges are fitted after the decision, as the automatic
-//! levels need (they are known only after the pass, and Canny's low level keeps far more
-//! candidates than edges).
+//! there to read again, so the final edges are fitted after the decision. The automatic levels
+//! are known only after the pass, so from image rows the pixels to fit are chosen by a level
+//! guessed from a sample of rows, half an octave low (Canny's automatic low level keeps about
+//! 2.5 times as many maxima as end up edges, every maximum many times more); in the rare image
+//! where the level found is lower still, the edges are fitted again in a pass of their own
+//! (the same points, more slowly).
 
 use std::collections::LinkedList;
 
 use rayon::prelude::*;
 
 use super::{Decision, Pipeline, Suppression};
-use crate::detect::edges::auto::{count_codes, noise, LevelCodes, CODES_PER_OCTAVE};
+use crate::detect::edges::auto::{count_codes, noise, AutoRule, LevelCodes, CODES_PER_OCTAVE};
 use crate::detect::edges::crossings::crossing_row;
 use crate::detect::edges::hysteresis::{class, connect, connect_above};
 use crate::detect::edges::magnitude::squared_level;
@@ -160,12 +163,20 @@ pub(super) fn decide<P: DerivativeRows>(
             let codes = LevelCodes::new(top());
             let rule = pipeline.auto_rule().expect("automatic rules have one");
             let single = pipeline.rule == Decision::Auto;
-            let counts = timings.time("edges_ms", || level_codes(&rows, thin, &codes, map));
+            let floor = in_pass
+                .then(|| timings.time("points_ms", || guess_floor(&rows, &codes, rule, single)));
+            let (counts, fits) = timings.time("edges_ms", || match floor {
+                None => (level_codes(&rows, thin, &codes, map), None),
+                Some(floor) => {
+                    let (counts, fits) = level_codes_fitting(&rows, thin, &codes, floor, map);
+                    (counts, Some(fits))
+                }
+            });
             let s = noise(&codes, &counts);
             let s = steady.map_or(s, |steady| steady.follow(s));
             let high = rule.level_code_for(&codes, s);
             let threshold = codes.level(high);
-            let levels = if single {
+            let (needed, levels) = if single {
                 timings.time("threshold_ms", || {
                     bands.for_each(
                         &mut *map,
@@ -177,25 +188,60 @@ pub(super) fn decide<P: DerivativeRows>(
                         },
                     )
                 });
-                None
+                (high, None)
             } else {
                 let low = low_code(high);
                 timings.time("hysteresis_ms", || connect_above(map, cols, low, high));
-                Some((codes.level(low), threshold))
+                (low, Some((codes.level(low), threshold)))
             };
+            // Every edge has a code above `needed`: all fitted if the floor is not above it.
+            let fitted = fits.zip(floor).filter(|&(_, floor)| floor <= needed);
             Levels {
                 threshold,
                 hysteresis: levels,
-                points: None,
+                points: fitted.map(|(fits, _)| timings.time("points_ms", || kept(fits, map, cols))),
             }
         }
     };
-    // Fitted after the decision: from maps, and for the automatic levels (which the pipeline
-    // runs over maps when points are wanted; from image rows it is a second pass).
+    // Fitted after the decision: from maps; from image rows, when the guessed floor was above
+    // the automatic level found (a second pass over the image).
     if fitting != Fitting::No && levels.points.is_none() {
-        levels.points = Some(timings.time("points_ms", || fit_edges(&rows, thin, map)));
+        let stage = match fitting {
+            Fitting::InPass => "refit_ms",
+            _ => "points_ms",
+        };
+        levels.points = Some(timings.time(stage, || fit_edges(&rows, thin, map)));
     }
     levels
+}
+
+/// Rows sampled to guess the automatic level before the edge pass (at most).
+const GUESS_ROWS: usize = 64;
+
+/// How far below the guessed level pixels are fitted: half an octave of codes.
+const GUESS_MARGIN: u8 = CODES_PER_OCTAVE / 2;
+
+/// The code above which the automatic rules' edge pass fits points: the level the edges need
+/// (the single level, or Canny's low level), guessed from the magnitudes of a sample of rows
+/// spread over the image, less [`GUESS_MARGIN`].
+fn guess_floor<F, P>(rows: &Rows<'_, F>, codes: &LevelCodes, rule: AutoRule, single: bool) -> u8
+where
+    F: Fn() -> P + Sync + Send + ?Sized,
+    P: DerivativeRows,
+{
+    let n = rows.bands.rows();
+    let k = (n / 32).clamp(n.min(8), GUESS_ROWS.min(n.max(1)));
+    let counts = (0..k)
+        .into_par_iter()
+        .map_init(rows.workers, |w, i| {
+            let mut counts = [0u64; 256];
+            count_codes(&mut counts, codes, w.magnitude((2 * i + 1) * n / (2 * k)));
+            counts
+        })
+        .reduce(|| [0u64; 256], add_counts);
+    let high = rule.level_code_for(codes, noise(codes, &counts));
+    let needed = if single { high } else { low_code(high) };
+    needed.saturating_sub(GUESS_MARGIN)
 }
 
 /// How the sub-pixel points of the edges are fitted, if they are.
@@ -203,8 +249,9 @@ pub(super) fn decide<P: DerivativeRows>(
 pub(super) enum Fitting {
     /// Not at all.
     No,
-    /// In the edge pass, every pixel an exact level or hysteresis's levels may keep (rows
-    /// computed from the image, gone after the pass).
+    /// In the edge pass, every pixel an exact level or hysteresis's levels may keep, and for
+    /// the automatic levels the candidates above a guessed level (rows computed from the
+    /// image, gone after the pass).
     InPass,
     /// After the decision, the final edges only (rows read from maps, there to read again).
     AfterPass,
@@ -244,7 +291,7 @@ where
         Fits::default,
         |w, fits, y, o| {
             if o.iter().any(|&v| v != 0) {
-                fit_row(&w.window(y), thin, o, fits.last());
+                fit_row(&w.window(y), thin, o, 0, fits.last());
             }
         },
         Fits::join,
@@ -283,11 +330,11 @@ impl Fits {
     }
 }
 
-/// Fits the pixels of row `out` (of the window's row) whose value is not 0.
+/// Fits the pixels of row `out` (of the window's row) whose value is above `floor`.
 #[inline(always)]
-fn fit_row(w: &Window<'_>, thin: Suppression, out: &[u8], fits: &mut Vec<Fit>) {
+fn fit_row(w: &Window<'_>, thin: Suppression, out: &[u8], floor: u8, fits: &mut Vec<Fit>) {
     for (x, &v) in out.iter().enumerate() {
-        if v != 0 {
+        if v > floor {
             fits.push(match thin {
                 Suppression::Crossings => w.fit_crossing(x),
                 _ => w.fit_maximum(x),
@@ -405,7 +452,7 @@ where
             |w, fits, y, o| {
                 let window = w.window(y);
                 suppress(&Around::of_window(&window), thin, o, &of);
-                fit_row(&window, thin, o, fits.last());
+                fit_row(&window, thin, o, 0, fits.last());
             },
             Fits::join,
         )),
@@ -461,6 +508,41 @@ where
             add_counts,
         )
     }
+}
+
+/// [`level_codes`] of thinned edges that also fits the candidates whose code is above `floor`.
+fn level_codes_fitting<F, P>(
+    rows: &Rows<'_, F>,
+    thin: Suppression,
+    codes: &LevelCodes,
+    floor: u8,
+    map: &mut [u8],
+) -> ([u64; 256], Fits)
+where
+    F: Fn() -> P + Sync + Send + ?Sized,
+    P: DerivativeRows,
+{
+    // Small copying closures, as in `level_codes`, so that the suppression stays vectorised.
+    let codes = *codes;
+    rows.fold(
+        map,
+        || ([0u64; 256], Fits::default()),
+        #[inline(always)]
+        move |w, (counts, fits), y, o| {
+            let window = w.window(y);
+            let a = Around::of_window(&window);
+            suppress(
+                &a,
+                thin,
+                o,
+                #[inline(always)]
+                move |m| codes.code(m),
+            );
+            count_codes(counts, &codes, a.magnitude[1]);
+            fit_row(&window, thin, o, floor, fits.last());
+        },
+        |(a, fa), (b, fb)| (add_counts(a, b), fa.join(fb)),
+    )
 }
 
 /// Canny's low level, as a code, for its high level `high`: an octave below.
