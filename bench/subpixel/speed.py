@@ -4,7 +4,8 @@ and the Laplacian of Gaussian (`--operator log`) against SciPy's `gaussian_lapla
 zero crossings found in NumPy (what scikit-image users write: scikit-image has no LoG edge
 detector of its own and its filters call SciPy's).
 
-The photo is assets/chelsea.png resized to 4096 x 4096 (8-bit gray PNG). Times are the compute
+The photo is assets/chelsea.png resized to 4096 x 4096 (8-bit gray PNG), or any image given
+with --image (read as 8-bit gray). Times are the compute
 stages edgegrad reports with --timings (everything but decoding, drawing the picture and
 encoding: for `--points`, the fitting and the linking are in), the median of --runs runs, the
 commands alternated so that the machine's load falls on both alike. The Python side is timed
@@ -19,6 +20,7 @@ the axis nearest its gradient, the pixel nearer zero, with its magnitude above t
 Usage, from the project's root:
     cargo build --release
     ~/.cache/edgegrad/venv/bin/python bench/subpixel/speed.py [--bin target/release/edgegrad]
+        [--runs 5] [--image photo.png]
 Needs numpy, scipy and opencv-python. Prints Markdown tables (the README's).
 """
 import argparse
@@ -98,10 +100,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="target/release/edgegrad")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--image", help="the photo to time on (default: chelsea.png resized)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "photo.png")
-        img = photo(path).astype(np.float32) / 255
+        if args.image:
+            path = args.image
+            img = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
+        else:
+            path = os.path.join(tmp, "photo.png")
+            img = photo(path)
+        img = img.astype(np.float32) / 255
         edges = os.path.join(tmp, "e.png")
         points = os.path.join(tmp, "p.csv")
         runs = {"canny": [], "points": [], "log": [], "log points": []}
@@ -121,7 +129,8 @@ def main():
             python["numpy"].append(timed(log_edges_numpy, img))
             python["scipy"].append(timed(log_scipy, img))
         med = {k: statistics.median(v) for k, v in {**runs, **python}.items()}
-    print(f"`--points` on a {SIZE} x {SIZE} photo (compute ms, median of {args.runs}):\n")
+    size = f"{img.shape[1]} x {img.shape[0]}"
+    print(f"`--points` on a {size} photo (compute ms, median of {args.runs}):\n")
     print("| command | compute (ms) | ratio |")
     print("|---|---|---|")
     print(f"| `detect --canny` | {med['canny']:.0f} | 1 |")
@@ -131,7 +140,7 @@ def main():
     print()
     print("Stages of the last runs:", json.dumps(stages))
     print()
-    print(f"Laplacian of Gaussian edges on {SIZE} x {SIZE} (ms, median of {args.runs}):\n")
+    print(f"Laplacian of Gaussian edges on {size} (ms, median of {args.runs}):\n")
     print("| implementation | ms | edgegrad faster by |")
     print("|---|---|---|")
     print(f"| edgegrad `--operator log` (compute) | {med['log']:.0f} | 1 |")
