@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test, Rust and Python: the Rust crate's tests (`cargo test --release`), then the Python
 # package (python/) built and installed into a virtual environment and its tests (pytest:
-# numpy's own TestGradient/TestDiff against edgegrad, bit-for-bit property tests, and `detect`
-# against the `edgegrad detect` command).
+# numpy's own TestGradient/TestDiff against edgegrad, bit-for-bit property tests, the
+# derivatives beyond numpy against scipy.ndimage, and `detect` against the `edgegrad detect`
+# command).
 #
 #   scripts/test.sh                    # everything
 #   scripts/test.sh --python-only      # only the Python package
@@ -37,7 +38,7 @@ fi
 # As if activated: the build backend runs the environment's maturin from PATH.
 export PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv"
 pip=("$venv/bin/python" -m pip --disable-pip-version-check -q)
-"${pip[@]}" install "maturin>=1.9.4,<2" "${EDGEGRAD_NUMPY:-numpy>=1.26}" pytest hypothesis ruff
+"${pip[@]}" install "maturin>=1.9.4,<2" "${EDGEGRAD_NUMPY:-numpy>=1.26}" scipy pytest hypothesis ruff
 # Built by the environment's maturin into the workspace's target/ (incremental after the first).
 "${pip[@]}" install --no-build-isolation --force-reinstall --no-deps ./python
 # The command line that `detect`'s tests compare with (already built by `cargo test`).

@@ -21,6 +21,11 @@ fn edgegrad(args: &[String]) -> Output {
         .expect("runs")
 }
 
+/// A command line's words (the test's paths have no spaces).
+fn words(line: &str) -> Vec<String> {
+    line.split_whitespace().map(String::from).collect()
+}
+
 fn strings(args: &[&str]) -> Vec<String> {
     args.iter().map(|s| s.to_string()).collect()
 }
@@ -201,104 +206,58 @@ fn bad_arguments_exit_with_code_2_and_write_nothing() {
             vec!["spacing", "not a finite number"],
         ),
         (
-            strings(&["derivative", &f, "--axis", "2", "-o", &out]),
+            words(&format!("derivative {f} --axis 2 -o {out}")),
             vec!["axis 2", "out of bounds"],
         ),
         (d(&["--accuracy", "6"]), vec!["7 elements", "at least 9"]),
         (
-            strings(&[
-                "derivative",
-                &short,
-                "--axis",
-                "0",
-                "--accuracy",
-                "8",
-                "-o",
-                &out,
-            ]),
-            vec!["8 elements", "at least 12"],
+            words(&format!(
+                "derivative {short} --axis 0 --accuracy 8 -o {out}"
+            )),
+            vec![short.as_str(), "8 elements", "at least 12"],
         ),
         (
-            strings(&["derivative", &flat, "--axis", "0", "-o", &out]),
+            words(&format!("derivative {flat} --axis 0 -o {out}")),
             vec!["0-d array"],
         ),
         (
-            strings(&[
-                "laplacian",
-                &f,
-                "--spacing",
-                "1",
-                "--spacing",
-                "2",
-                "--spacing",
-                "3",
-                "-o",
-                &out,
-            ]),
+            words(&format!(
+                "laplacian {f} --spacing 1 --spacing 2 --spacing 3 -o {out}"
+            )),
             vec!["spacings", "3"],
         ),
         (
-            strings(&[
-                "laplacian",
-                &f,
-                "--spacing",
-                "1",
-                "--spacing",
-                "nan",
-                "-o",
-                &out,
-            ]),
+            words(&format!("laplacian {f} --spacing 1 --spacing nan -o {out}")),
             vec!["axis 1", "not a finite number"],
         ),
         (
-            strings(&["hessian", &f, "--accuracy", "8", "--out-dir", &out_dir]),
+            words(&format!("hessian {f} --accuracy 8 --out-dir {out_dir}")),
             vec!["at least"],
         ),
         (
-            strings(&[
-                "gradient",
-                &f,
-                "--accuracy",
-                "4",
-                "--edge-order",
-                "2",
-                "--out-dir",
-                &out_dir,
-            ]),
+            words(&format!(
+                "gradient {f} --accuracy 4 --edge-order 2 --out-dir {out_dir}"
+            )),
             vec!["--edge-order", "--accuracy 4"],
         ),
         (
-            strings(&[
-                "gradient",
-                &f,
-                "--boundary",
-                "wrap",
-                "--edge-order",
-                "1",
-                "--out-dir",
-                &out_dir,
-            ]),
+            words(&format!(
+                "gradient {f} --boundary wrap --edge-order 1 --out-dir {out_dir}"
+            )),
             vec!["--edge-order", "--boundary wrap"],
         ),
         (
-            strings(&["gradient", &f, "--accuracy", "5", "--out-dir", &out_dir]),
+            words(&format!("gradient {f} --accuracy 5 --out-dir {out_dir}")),
             vec!["accuracy", "5"],
         ),
         (
-            strings(&[
-                "gradient",
-                &f,
-                "--spacing",
-                "0",
-                "--accuracy",
-                "4",
-                "--out-dir",
-                &out_dir,
-            ]),
+            words(&format!(
+                "gradient {f} --spacing 0 --accuracy 4 --out-dir {out_dir}"
+            )),
             vec!["spacing", "zero"],
         ),
         (
-            strings(&["derivative", &f, "--axis", "0", "-o", &f]),
+            words(&format!("derivative {f} --axis 0 -o {f}")),
             vec!["refusing to overwrite the input"],
         ),
     ];

@@ -22,11 +22,11 @@ import edgegrad
 
 
 def median_seconds(
-    calls: tuple[Callable[[], object], Callable[[], object]], repeats: int, loops: int
-) -> tuple[float, float]:
-    """The median over ``repeats`` runs of the mean time of ``loops`` calls, for each of two
-    calls timed in turn (so that both see the same load on a busy machine), after a warm-up."""
-    times: tuple[list[float], list[float]] = ([], [])
+    calls: tuple[Callable[[], object], ...], repeats: int, loops: int
+) -> tuple[float, ...]:
+    """The median over ``repeats`` runs of the mean time of ``loops`` calls, for each of the
+    calls timed in turn (so that all see the same load on a busy machine), after a warm-up."""
+    times: list[list[float]] = [[] for _ in calls]
     for call in calls:
         call()
     for _ in range(repeats):
@@ -35,7 +35,7 @@ def median_seconds(
             for _ in range(loops):
                 call()
             spent.append((time.perf_counter() - start) / loops)
-    return statistics.median(times[0]), statistics.median(times[1])
+    return tuple(statistics.median(spent) for spent in times)
 
 
 def show(seconds: float) -> str:

@@ -9,8 +9,24 @@ def gradient(
     spacing: Sequence[float | np.ndarray],
     axes: Sequence[int] | None,
     edge_order: int,
+    accuracy: int = 2,
+    boundary: str = "numpy",
 ) -> list[np.ndarray]:
-    """``np.gradient(f, *spacing, axis=axes, edge_order=edge_order)``, one array per axis."""
+    """``np.gradient(f, *spacing, axis=axes, edge_order=edge_order)``, one array per axis; with
+    another ``accuracy`` or ``boundary``, the library's wider stencils and padding modes."""
+
+def derivative(
+    f: np.ndarray, axis: int, order: int, accuracy: int, spacing: float, boundary: str
+) -> np.ndarray:
+    """The ``order``-th derivative along ``axis``."""
+
+def laplacian(f: np.ndarray, spacing: Sequence[float], accuracy: int, boundary: str) -> np.ndarray:
+    """The sum of the second derivatives along every axis."""
+
+def hessian(
+    f: np.ndarray, spacing: Sequence[float], accuracy: int, boundary: str
+) -> list[np.ndarray]:
+    """``d2f / dxi dxj`` for every ``i <= j``, in that order."""
 
 def diff(
     a: np.ndarray,

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from edgegrad import _native
+from edgegrad._derivatives import gradient_beyond
 from edgegrad._layout import axis_order, inverse
 
 try:  # numpy >= 2
@@ -204,13 +205,28 @@ def _normalized(axes: list[int] | None, ndim: int) -> list[int] | None:
     return normal
 
 
-def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: Any = 1) -> Any:
+def gradient(
+    f: Any,
+    *varargs: Any,
+    axis: Any = None,
+    edge_order: Any = 1,
+    accuracy: Any = 2,
+    boundary: Any = "numpy",
+) -> Any:
     """The gradient of an N-D array: exactly ``np.gradient``, computed in parallel.
 
     Central differences in the interior and one-sided differences at the boundaries, with the
     same arguments, results (bit for bit), dtypes, memory order and exceptions as
     ``np.gradient``. float32 stays float32, integers give float64; inputs the native library does
     not take (float16, complex, datetime64, subclasses, ...) are passed to numpy.
+
+    Beyond numpy, ``accuracy`` (4, 6 or 8) uses wider central stencils, with one-sided ones of the
+    same accuracy at the borders, and ``boundary`` (a scipy.ndimage mode: ``"wrap"``,
+    ``"reflect"``, ``"mirror"``, ``"nearest"``, ``"constant"``, ``"constant:VALUE"``) pads the
+    data and uses the central stencil everywhere; values are then combined in float64 and
+    rounded once, spacings must be uniform (evenly spaced coordinates give their step), and
+    ``edge_order`` stays 1. Only float32, float64 and integer data are taken (``TypeError``
+    otherwise): numpy has no such options to fall back on.
 
     Parameters
     ----------
@@ -223,6 +239,10 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: Any = 1) -> An
         The axes to differentiate along (all by default); negative counts from the end.
     edge_order : {1, 2}, optional
         The accuracy order of the differences at the boundaries.
+    accuracy : {2, 4, 6, 8}, optional
+        The order of accuracy of the stencils (2 is numpy's).
+    boundary : str, optional
+        ``"numpy"`` (numpy's one-sided differences) or a scipy.ndimage mode.
 
     Returns
     -------
@@ -250,7 +270,14 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: Any = 1) -> An
     >>> edgegrad.gradient(np.array([[1, 2, 6], [3, 4, 5]]), axis=0)
     array([[ 2.,  2., -1.],
            [ 2.,  2., -1.]])
+    >>> edgegrad.gradient(np.array([0.0, 1.0, 4.0, 9.0]), boundary="wrap")
+    array([-4.,  2.,  4., -2.])
+    >>> float(edgegrad.gradient(np.arange(8.0) ** 4, accuracy=4)[3])  # 4 x**3, exact
+    108.0
     """
+    if not _numpys_stencils(accuracy, boundary):
+        results = gradient_beyond(f, varargs, axis, edge_order, accuracy, boundary)
+        return results[0] if len(results) == 1 else _SEVERAL_RESULTS(results)
     try:
         array = _array(f, _GRADIENT_DTYPES)
         order = _index(edge_order)
@@ -280,6 +307,14 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: Any = 1) -> An
     if len(results) == 1:
         return results[0]
     return _SEVERAL_RESULTS(results)
+
+
+def _numpys_stencils(accuracy: object, boundary: object) -> bool:
+    """Whether ``accuracy`` and ``boundary`` are numpy's own (2 and "numpy")."""
+    try:
+        return operator.index(accuracy) == 2 and isinstance(boundary, str) and boundary == "numpy"  # type: ignore[arg-type]
+    except TypeError:
+        return False
 
 
 def _boundary(value: object) -> np.ndarray:

@@ -5,6 +5,7 @@
 //! division by a zero spacing does, and `ValueError` for everything else. The messages are the
 //! library's, which say the same as numpy's and name the values.
 
+use edgegrad::numeric::derivative::DerivativeError;
 use edgegrad::{DiffError, GradientError};
 use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError, PyZeroDivisionError};
 use pyo3::prelude::*;
@@ -30,11 +31,20 @@ pub(crate) fn gradient(py: Python<'_>, e: GradientError) -> PyErr {
         GradientError::AxisOutOfRange { axis, ndim } => axis_error(py, axis, ndim),
         GradientError::SpacingCount { .. } => PyTypeError::new_err(message),
         GradientError::ZeroSpacing { .. } => PyZeroDivisionError::new_err(message),
+        GradientError::Stencil(e) => derivative(py, e),
         GradientError::CoordinateLength { .. }
         | GradientError::RepeatedAxis { .. }
         | GradientError::EdgeOrder(_)
-        | GradientError::AxisTooShort { .. }
-        | GradientError::Stencil(_) => PyValueError::new_err(message),
+        | GradientError::AxisTooShort { .. } => PyValueError::new_err(message),
+    }
+}
+
+/// The derivatives beyond numpy's: numpy's `AxisError` for an axis out of range, `ValueError`
+/// for everything else.
+pub(crate) fn derivative(py: Python<'_>, e: DerivativeError) -> PyErr {
+    match e {
+        DerivativeError::AxisOutOfRange { axis, ndim } => axis_error(py, axis, ndim),
+        e => PyValueError::new_err(e.to_string()),
     }
 }
 

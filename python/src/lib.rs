@@ -6,7 +6,7 @@
 //! (supported dtypes, spacings and layouts, with everything else left to numpy itself) is the
 //! business of the pure-Python layer in `edgegrad/`.
 //!
-//! Modules: [`numeric`] (`gradient`, `diff`), [`detect`] (`detect`, `read_image`), [`threads`] (the pool and `set_num_threads`),
+//! Modules: [`numeric`] (`gradient`, `diff`, `derivative`, `laplacian`, `hessian`), [`detect`] (`detect`, `read_image`), [`threads`] (the pool and `set_num_threads`),
 //! [`errors`] (library errors to Python exceptions).
 
 mod detect;
@@ -28,6 +28,9 @@ static ALLOC: edgegrad::alloc::HugePageAlloc = edgegrad::alloc::HugePageAlloc;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(numeric::gradient, m)?)?;
     m.add_function(wrap_pyfunction!(numeric::diff, m)?)?;
+    m.add_function(wrap_pyfunction!(numeric::derivative, m)?)?;
+    m.add_function(wrap_pyfunction!(numeric::laplacian, m)?)?;
+    m.add_function(wrap_pyfunction!(numeric::hessian, m)?)?;
     m.add_function(wrap_pyfunction!(detect::detect, m)?)?;
     m.add_function(wrap_pyfunction!(detect::read_image, m)?)?;
     m.add_function(wrap_pyfunction!(threads::set_num_threads, m)?)?;

@@ -1,4 +1,6 @@
-//! `gradient` and `diff` on numpy arrays: the library's `np.gradient` and `np.diff`.
+//! `gradient` and `diff` on numpy arrays: the library's `np.gradient` and `np.diff`, and the
+//! derivatives beyond them (`derivative`, `laplacian`, `hessian`, and `gradient`'s accuracy and
+//! boundary).
 //!
 //! Arrays are read in place, whatever their strides (the library copies an input only when it is
 //! neither C- nor Fortran-contiguous); results are handed to numpy without a copy, in the memory
@@ -7,6 +9,7 @@
 //! byte order, aligned data, and spacings already sorted into Python floats (a scalar spacing) and
 //! 1-D `float64` / `float32` arrays (coordinates).
 
+use edgegrad::numeric::derivative::{Boundary, DerivativeOptions, StencilOptions};
 use edgegrad::numeric::diff::DiffElement;
 use edgegrad::numeric::gradient::GradientInput;
 use edgegrad::{DiffOptions, GradientOptions, Spacing};
@@ -15,7 +18,7 @@ use numpy::{
     Element, PyArray, PyArray1, PyArrayDyn, PyArrayMethods, PyReadonlyArray, PyUntypedArray,
     PyUntypedArrayMethods,
 };
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyFloat;
 
@@ -76,34 +79,147 @@ fn spacing(item: &Bound<'_, PyAny>) -> PyResult<Spacing> {
     )))
 }
 
+/// A boundary name as the command line spells it (`ValueError` for an unknown one).
+fn boundary_named(name: &str) -> PyResult<Boundary> {
+    name.parse()
+        .map_err(|e: edgegrad::numeric::derivative::UnknownBoundary| {
+            PyValueError::new_err(e.to_string())
+        })
+}
+
 /// `np.gradient(f, *spacing, axis=axes, edge_order=edge_order)` as a list of arrays, one per
-/// selected axis: `f` is a numpy array of a float or integer type.
+/// selected axis: `f` is a numpy array of a float or integer type. `accuracy` and `boundary`
+/// beyond numpy's (2 and "numpy") switch to the library's wider stencils and padding modes.
 #[pyfunction]
-#[pyo3(signature = (f, spacing, axes, edge_order))]
+#[pyo3(signature = (f, spacing, axes, edge_order, accuracy=2, boundary="numpy"))]
 pub(crate) fn gradient<'py>(
     f: &Bound<'py, PyUntypedArray>,
     spacing: Vec<Bound<'py, PyAny>>,
     axes: Option<Vec<isize>>,
     edge_order: usize,
+    accuracy: usize,
+    boundary: &str,
 ) -> PyResult<Vec<Bound<'py, PyAny>>> {
     let options = GradientOptions {
         spacing: spacing.iter().map(self::spacing).collect::<PyResult<_>>()?,
         axes,
         edge_order,
-        ..GradientOptions::default()
+        accuracy,
+        boundary: boundary_named(boundary)?,
     };
+    let outputs = options.axes.as_ref().map_or(f.ndim(), Vec::len);
     by_element_type!(
         f,
-        |typed| gradient_of(typed, &options),
+        |typed| compute(
+            typed,
+            outputs,
+            |a| edgegrad::gradient(a, &options),
+            errors::gradient
+        ),
         [f64, f32, i64, i32, i16, i8, u64, u32, u16, u8]
     );
     Err(unsupported(f, "gradient"))
 }
 
-/// [`gradient`] for arrays of element type `A`.
-fn gradient_of<'py, A>(
+/// The `order`-th derivative of `f` along `axis` (see `edgegrad::numeric::derivative`).
+#[pyfunction]
+#[pyo3(signature = (f, axis, order, accuracy, spacing, boundary))]
+pub(crate) fn derivative<'py>(
+    f: &Bound<'py, PyUntypedArray>,
+    axis: isize,
+    order: usize,
+    accuracy: usize,
+    spacing: f64,
+    boundary: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options = DerivativeOptions::new(axis)
+        .order(order)
+        .accuracy(accuracy)
+        .spacing(spacing)
+        .boundary(boundary_named(boundary)?);
+    by_element_type!(
+        f,
+        |typed| first(compute(
+            typed,
+            1,
+            |a| edgegrad::numeric::derivative::derivative(a, &options).map(|d| vec![d]),
+            errors::derivative
+        )),
+        [f64, f32, i64, i32, i16, i8, u64, u32, u16, u8]
+    );
+    Err(unsupported(f, "derivative"))
+}
+
+/// The laplacian of `f`: spacings none, one, or one per axis.
+#[pyfunction]
+#[pyo3(signature = (f, spacing, accuracy, boundary))]
+pub(crate) fn laplacian<'py>(
+    f: &Bound<'py, PyUntypedArray>,
+    spacing: Vec<f64>,
+    accuracy: usize,
+    boundary: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options = stencil_options(spacing, accuracy, boundary)?;
+    by_element_type!(
+        f,
+        |typed| first(compute(
+            typed,
+            1,
+            |a| edgegrad::numeric::derivative::laplacian(a, &options).map(|d| vec![d]),
+            errors::derivative
+        )),
+        [f64, f32, i64, i32, i16, i8, u64, u32, u16, u8]
+    );
+    Err(unsupported(f, "laplacian"))
+}
+
+/// The hessian of `f`: `d2f/dxi dxj` for `i <= j`, in that order.
+#[pyfunction]
+#[pyo3(signature = (f, spacing, accuracy, boundary))]
+pub(crate) fn hessian<'py>(
+    f: &Bound<'py, PyUntypedArray>,
+    spacing: Vec<f64>,
+    accuracy: usize,
+    boundary: &str,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let options = stencil_options(spacing, accuracy, boundary)?;
+    let ndim = f.ndim();
+    by_element_type!(
+        f,
+        |typed| compute(
+            typed,
+            ndim * (ndim + 1) / 2,
+            |a| edgegrad::numeric::derivative::hessian(a, &options)
+                .map(|h| h.into_iter().map(|(_, d)| d).collect()),
+            errors::derivative
+        ),
+        [f64, f32, i64, i32, i16, i8, u64, u32, u16, u8]
+    );
+    Err(unsupported(f, "hessian"))
+}
+
+fn stencil_options(spacing: Vec<f64>, accuracy: usize, boundary: &str) -> PyResult<StencilOptions> {
+    Ok(StencilOptions::new()
+        .spacing(spacing)
+        .accuracy(accuracy)
+        .boundary(boundary_named(boundary)?))
+}
+
+/// The only array of a one-array result.
+fn first(arrays: PyResult<Vec<Bound<'_, PyAny>>>) -> PyResult<Bound<'_, PyAny>> {
+    arrays?
+        .pop()
+        .ok_or_else(|| PyRuntimeError::new_err("the library returned no array"))
+}
+
+/// Runs `call` on `f`'s data (read in place) without the GIL, on edgegrad's pool, after
+/// checking that `outputs` result arrays (and one float copy of the input) fit in memory; its
+/// error becomes the exception `error` makes of it.
+fn compute<'py, A, E: Send>(
     f: &Bound<'py, PyArrayDyn<A>>,
-    options: &GradientOptions,
+    outputs: usize,
+    call: impl FnOnce(&ndarray::ArrayViewD<'_, A>) -> Result<Vec<ArrayD<A::Output>>, E> + Send,
+    error: impl FnOnce(Python<'py>, E) -> PyErr,
 ) -> PyResult<Vec<Bound<'py, PyAny>>>
 where
     A: GradientInput + Element,
@@ -112,14 +228,12 @@ where
     let py = f.py();
     let input = read(f)?;
     let view = input.as_array();
-    // The results, and one float copy of the input when it must be converted or rearranged.
-    let outputs = options.axes.as_ref().map_or(view.ndim(), Vec::len);
     errors::ensure_memory(bytes_of::<A::Output>(outputs + 1, view.len()))?;
     let runner = Runner::for_elements(view.len())?;
-    let derivatives = py
-        .detach(|| runner.run(|| edgegrad::gradient(&view, options)))
-        .map_err(|e| errors::gradient(py, e))?;
-    Ok(derivatives
+    let results = py
+        .detach(|| runner.run(|| call(&view)))
+        .map_err(|e| error(py, e))?;
+    Ok(results
         .into_iter()
         .map(|d| PyArray::from_owned_array(py, d).into_any())
         .collect())

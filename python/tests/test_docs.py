@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 import edgegrad
-from edgegrad import _detect, _numeric
+from edgegrad import _derivatives, _detect, _numeric
 
 
-@pytest.mark.parametrize("module", [edgegrad, _numeric, _detect])
+@pytest.mark.parametrize("module", [edgegrad, _numeric, _detect, _derivatives])
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use edgegrad::numeric::derivative::{
     derivative as derivative_of, hessian as hessian_of, laplacian as laplacian_of, Boundary,
@@ -134,13 +134,20 @@ fn run(
     let array = timings.time("load_ms", || load(input))?;
     let outputs = outputs(array.shape().len());
     refuse_overwriting_input(&outputs, input)?;
-    let derivatives = timings.time("derivative_ms", || compute(&array))?;
+    let derivatives = timings
+        .time("derivative_ms", || compute(&array))
+        .with_context(|| input.display().to_string())?;
     drop(array);
     timings.time("save_ms", || save(&outputs, &derivatives))?;
     if stencils.timings {
         eprintln!("{}", super::timings_json(&timings));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One result as the list of results [`run`] saves.
+fn alone<D, E>(result: std::result::Result<D, E>) -> std::result::Result<Vec<D>, E> {
+    result.map(|d| vec![d])
 }
 
 pub fn derivative(args: DerivativeArgs) -> Result<ExitCode> {
@@ -154,10 +161,9 @@ pub fn derivative(args: DerivativeArgs) -> Result<ExitCode> {
         &args.stencils,
         |_| vec![args.output.clone()],
         |array| {
-            Ok(derivatives_of!(array, args.input, |a| derivative_of(
+            Ok(derivatives_of!(array, |a| alone(derivative_of(
                 a, &options
-            )
-            .map(|d| vec![d])))
+            ))))
         },
     )
 }
@@ -168,12 +174,7 @@ pub fn laplacian(args: LaplacianArgs) -> Result<ExitCode> {
         &args.input,
         &args.stencils,
         |_| vec![args.output.clone()],
-        |array| {
-            Ok(derivatives_of!(array, args.input, |a| laplacian_of(
-                a, &options
-            )
-            .map(|d| vec![d])))
-        },
+        |array| Ok(derivatives_of!(array, |a| alone(laplacian_of(a, &options)))),
     )
 }
 
@@ -186,9 +187,8 @@ pub fn hessian(args: HessianArgs) -> Result<ExitCode> {
             .collect()
     };
     run(&args.input, &args.stencils, names, |array| {
-        Ok(derivatives_of!(array, args.input, |a| hessian_of(
-            a, &options
-        )
-        .map(|h| h.into_iter().map(|(_, d)| d).collect::<Vec<_>>())))
+        Ok(derivatives_of!(array, |a| hessian_of(a, &options).map(
+            |h| h.into_iter().map(|(_, d)| d).collect::<Vec<_>>()
+        )))
     })
 }

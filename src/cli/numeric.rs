@@ -157,7 +157,7 @@ pub(super) enum Derivatives {
 /// `Derivatives` from `$call`, a library call generic in the input array `$a` that returns a
 /// `Result` of a `Vec` of arrays; a boolean input is refused (numpy cannot subtract booleans).
 macro_rules! derivatives_of {
-    ($input:expr, $path:expr, |$a:ident| $call:expr) => {{
+    ($input:expr, |$a:ident| $call:expr) => {{
         use super::numeric::Derivatives;
         use edgegrad::io::npy::AnyArray;
         match $input {
@@ -172,8 +172,7 @@ macro_rules! derivatives_of {
             AnyArray::U32($a) => Derivatives::F64($call?),
             AnyArray::U64($a) => Derivatives::F64($call?),
             AnyArray::Bool(_) => anyhow::bail!(
-                "{}: derivatives are not defined for boolean arrays (numpy cannot subtract booleans)",
-                $path.display()
+                "derivatives are not defined for boolean arrays (numpy cannot subtract booleans)"
             ),
         }
     }};
@@ -250,11 +249,11 @@ pub fn gradient(args: GradientArgs) -> Result<ExitCode> {
         .map(|a| args.out_dir.join(format!("axis{a}.npy")))
         .collect();
     refuse_overwriting_input(&outputs, &args.input)?;
-    let derivatives = timings.time("gradient_ms", || -> Result<Derivatives> {
-        Ok(derivatives_of!(&input, args.input, |a| np_gradient(
-            a, &options
-        )))
-    })?;
+    let derivatives = timings
+        .time("gradient_ms", || -> Result<Derivatives> {
+            Ok(derivatives_of!(&input, |a| np_gradient(a, &options)))
+        })
+        .with_context(|| args.input.display().to_string())?;
     drop(input);
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("{}: cannot create the folder", args.out_dir.display()))?;
@@ -326,28 +325,30 @@ pub fn diff(args: DiffArgs) -> Result<ExitCode> {
         .into());
     }
     let input = timings.time("load_ms", || load(&args.input))?;
-    let result = timings.time("diff_ms", || -> Result<AnyArray> {
-        // numpy returns the input itself for n = 0, before joining prepend/append.
-        let joined = [&prepend, &append].into_iter().flatten().filter(|_| n > 0);
-        let dtype = joined.fold(input.dtype(), |t, b| promote(t, b.dtype()));
-        let a = input.to_dtype(dtype);
-        let pre = prepend.map(|p| p.to_dtype(dtype));
-        let app = append.map(|p| p.to_dtype(dtype));
-        let axis = args.axis;
-        Ok(match &a {
-            AnyArray::Bool(a) => diff_typed!(Bool, a, pre, app, n, axis),
-            AnyArray::I8(a) => diff_typed!(I8, a, pre, app, n, axis),
-            AnyArray::I16(a) => diff_typed!(I16, a, pre, app, n, axis),
-            AnyArray::I32(a) => diff_typed!(I32, a, pre, app, n, axis),
-            AnyArray::I64(a) => diff_typed!(I64, a, pre, app, n, axis),
-            AnyArray::U8(a) => diff_typed!(U8, a, pre, app, n, axis),
-            AnyArray::U16(a) => diff_typed!(U16, a, pre, app, n, axis),
-            AnyArray::U32(a) => diff_typed!(U32, a, pre, app, n, axis),
-            AnyArray::U64(a) => diff_typed!(U64, a, pre, app, n, axis),
-            AnyArray::F32(a) => diff_typed!(F32, a, pre, app, n, axis),
-            AnyArray::F64(a) => diff_typed!(F64, a, pre, app, n, axis),
+    let result = timings
+        .time("diff_ms", || -> Result<AnyArray> {
+            // numpy returns the input itself for n = 0, before joining prepend/append.
+            let joined = [&prepend, &append].into_iter().flatten().filter(|_| n > 0);
+            let dtype = joined.fold(input.dtype(), |t, b| promote(t, b.dtype()));
+            let a = input.to_dtype(dtype);
+            let pre = prepend.map(|p| p.to_dtype(dtype));
+            let app = append.map(|p| p.to_dtype(dtype));
+            let axis = args.axis;
+            Ok(match &a {
+                AnyArray::Bool(a) => diff_typed!(Bool, a, pre, app, n, axis),
+                AnyArray::I8(a) => diff_typed!(I8, a, pre, app, n, axis),
+                AnyArray::I16(a) => diff_typed!(I16, a, pre, app, n, axis),
+                AnyArray::I32(a) => diff_typed!(I32, a, pre, app, n, axis),
+                AnyArray::I64(a) => diff_typed!(I64, a, pre, app, n, axis),
+                AnyArray::U8(a) => diff_typed!(U8, a, pre, app, n, axis),
+                AnyArray::U16(a) => diff_typed!(U16, a, pre, app, n, axis),
+                AnyArray::U32(a) => diff_typed!(U32, a, pre, app, n, axis),
+                AnyArray::U64(a) => diff_typed!(U64, a, pre, app, n, axis),
+                AnyArray::F32(a) => diff_typed!(F32, a, pre, app, n, axis),
+                AnyArray::F64(a) => diff_typed!(F64, a, pre, app, n, axis),
+            })
         })
-    })?;
+        .with_context(|| args.input.display().to_string())?;
     if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("{}: cannot create the folder", dir.display()))?;

@@ -8,52 +8,13 @@
 //! Rust never contracts `a * b + c` into a fused multiply-add, and vector adds, multiplies,
 //! divides and square roots round exactly like scalar ones. A test runs every edge rule and the
 //! full maps both ways and compares the bits.
+//!
+//! The switch itself is the numeric core's (`numeric::simd`), which its stencil kernels use too.
 
-/// Runs `f`, compiled for AVX2 and FMA when the CPU has them.
-#[inline(always)]
-pub(crate) fn widest<R>(f: impl FnOnce() -> R) -> R {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if wide_allowed()
-            && std::is_x86_feature_detected!("avx2")
-            && std::is_x86_feature_detected!("fma")
-        {
-            #[cfg(test)]
-            tests::WIDE_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            // SAFETY: `avx2_fma` only enables instructions that were just detected. The speed-up
-            // is measured by the benches pipeline/fused_value and pipeline/fused_canny.
-            return unsafe { avx2_fma(f) };
-        }
-    }
-    f()
-}
-
-/// Whether [`widest`] may take the wide path: always, except while a test compares it with the
-/// narrow one.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn wide_allowed() -> bool {
-    #[cfg(test)]
-    return tests::WIDE.load(std::sync::atomic::Ordering::Relaxed);
-    #[cfg(not(test))]
-    true
-}
-
-/// `f()`, with AVX2 and FMA enabled for everything inlined into it.
-///
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn avx2_fma<R>(f: impl FnOnce() -> R) -> R {
-    f()
-}
+pub(crate) use crate::numeric::simd::widest;
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    use std::sync::{Mutex, PoisonError};
-
     use ndarray::Array2;
 
     use crate::detect::derivatives::{Derivatives, Operator};
@@ -61,40 +22,8 @@ mod tests {
     use crate::detect::pipeline::{Decision, Detection, Pipeline, Suppression, Wanted};
     use crate::detect::smoothing::GaussianKernel;
     use crate::image::LumaView;
+    use crate::numeric::simd::test_switch::narrow_and_wide;
     use crate::timings::Timings;
-
-    /// Whether `widest` may take the wide path.
-    pub(super) static WIDE: AtomicBool = AtomicBool::new(true);
-    /// How many times `widest` took the wide path.
-    pub(super) static WIDE_RUNS: AtomicUsize = AtomicUsize::new(0);
-
-    /// Runs `f` with the wide path allowed or not, and says how many times it was taken. Tests
-    /// that switch it take turns; other tests running meanwhile just take the narrow path too.
-    fn with_wide<R>(wide: bool, f: impl FnOnce() -> R) -> (R, usize) {
-        static TURN: Mutex<()> = Mutex::new(());
-        struct Restore;
-        impl Drop for Restore {
-            fn drop(&mut self) {
-                WIDE.store(true, Ordering::Relaxed);
-            }
-        }
-        let _turn = TURN.lock().unwrap_or_else(PoisonError::into_inner);
-        let _restore = Restore;
-        WIDE.store(wide, Ordering::Relaxed);
-        let before = WIDE_RUNS.load(Ordering::Relaxed);
-        let r = f();
-        (r, WIDE_RUNS.load(Ordering::Relaxed) - before)
-    }
-
-    #[test]
-    fn runs_the_closure_once_and_returns_its_value() {
-        let mut calls = 0;
-        let v = super::widest(|| {
-            calls += 1;
-            (0..100).map(|i| i as f32 * 0.5).sum::<f32>()
-        });
-        assert_eq!((v, calls), (2475.0, 1));
-    }
 
     /// Blocks of three levels with noise, as 8-bit, 16-bit and float images (the float one with
     /// a NaN and an infinity when it is large enough).
@@ -206,18 +135,7 @@ mod tests {
             }
             out
         };
-        let (narrow, _) = with_wide(false, run_all);
-        let (wide, wide_runs) = with_wide(true, run_all);
-        #[cfg(target_arch = "x86_64")]
-        let cpu_has_it =
-            std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
-        #[cfg(not(target_arch = "x86_64"))]
-        let cpu_has_it = false;
-        if cpu_has_it {
-            assert!(wide_runs > 0, "the wide path ran");
-        } else {
-            eprintln!("no AVX2 and FMA here: both runs took the narrow path");
-        }
+        let (narrow, wide) = narrow_and_wide(run_all);
         assert_eq!(narrow.len(), wide.len());
         for ((case, n), (_, w)) in narrow.iter().zip(&wide) {
             assert_eq!(n, w, "{case}");

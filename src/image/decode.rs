@@ -37,6 +37,7 @@ use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Li
 use ndarray::{s, Array2};
 
 use super::luma::{luma_of, to_array, Luma};
+use crate::io::message::one_line;
 
 /// Limits checked from an image file's header before its pixels are decoded.
 ///
@@ -106,7 +107,7 @@ pub enum LoadError {
     },
     /// The image uses a variant of its format (colour type, compression, ...) that the decoder
     /// does not support.
-    #[error("unsupported {format} image: {cause}")]
+    #[error("unsupported {format} image: {}", one_line(.cause))]
     Unsupported {
         /// The format recognised from the content.
         format: String,
@@ -114,7 +115,7 @@ pub enum LoadError {
         cause: ImageError,
     },
     /// The content is truncated or corrupt.
-    #[error("corrupt or truncated {format} image: {cause}")]
+    #[error("corrupt or truncated {format} image: {}", one_line(.cause))]
     Corrupt {
         /// The format recognised from the content.
         format: String,

@@ -202,7 +202,7 @@ pub fn direction(dir: ArrayView2<'_, f32>, mag: ArrayView2<'_, f32>) -> RgbImage
         mag.dim(),
         "direction and magnitude have the same size"
     );
-    let wheel = Wheel::new();
+    let wheel = Wheel::get();
     let max = picture_scale(mag);
     let (rows, cols) = dir.dim();
     let mut pixels = vec![[0u8; 3]; rows * cols];
@@ -224,7 +224,7 @@ pub fn direction(dir: ArrayView2<'_, f32>, mag: ArrayView2<'_, f32>) -> RgbImage
 /// assert!(zero.iter().all(|&c| c > 230));         // near white for 0
 /// ```
 pub fn signed(d: ArrayView2<'_, f32>) -> RgbImage {
-    let map = Diverging::new();
+    let map = Diverging::get();
     let max = picture_scale(d);
     let (rows, cols) = d.dim();
     let mut pixels = vec![[0u8; 3]; rows * cols];

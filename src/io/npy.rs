@@ -18,7 +18,7 @@
 //! ```
 
 use std::fs::File;
-use std::io::{self, BufReader, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
 use ndarray::{ArrayBase, ArrayD, Data, Dimension};
@@ -26,6 +26,8 @@ use ndarray_npy::npy::header::Header;
 use ndarray_npy::{ReadNpyExt, ReadableElement, WritableElement, WriteNpyExt};
 use py_literal::Value as PyValue;
 use thiserror::Error;
+
+use super::message::one_line;
 
 pub use crate::numeric::dtype::DType;
 
@@ -124,7 +126,40 @@ pub enum NpyError {
 }
 
 fn read_typed<T: ReadableElement>(reader: BufReader<File>) -> Result<ArrayD<T>, NpyError> {
-    ArrayD::<T>::read_npy(reader).map_err(|e| NpyError::Data(e.to_string()))
+    ArrayD::<T>::read_npy(reader).map_err(|e| NpyError::Data(one_line(e)))
+}
+
+/// The longest header read, numpy's default `max_header_size`: a longer one is refused as
+/// unsafe to parse, as numpy refuses it.
+const MAX_HEADER_BYTES: u64 = 10_000;
+
+/// Refuses a header whose stated length is over [`MAX_HEADER_BYTES`] or past the end of the
+/// file, before the header parser allocates that many bytes. Other damage is left for the parser
+/// to name.
+fn check_header_length(reader: &mut BufReader<File>, file_len: u64) -> Result<(), NpyError> {
+    let start = reader.fill_buf()?;
+    if start.len() < 10 || &start[..6] != b"\x93NUMPY" {
+        return Ok(());
+    }
+    let (length, preamble) = match start[6] {
+        1 => (u64::from(u16::from_le_bytes([start[8], start[9]])), 10),
+        2 | 3 if start.len() >= 12 => {
+            let bytes = [start[8], start[9], start[10], start[11]];
+            (u64::from(u32::from_le_bytes(bytes)), 12)
+        }
+        _ => return Ok(()),
+    };
+    if length > MAX_HEADER_BYTES {
+        return Err(NpyError::Header(format!(
+            "a header of {length} bytes (numpy reads at most {MAX_HEADER_BYTES})"
+        )));
+    }
+    if preamble + length > file_len {
+        return Err(NpyError::Header(format!(
+            "the header's {length} bytes run past the end of the {file_len}-byte file"
+        )));
+    }
+    Ok(())
 }
 
 /// Reads a `.npy` file of any supported dtype, checking the header against the file size
@@ -133,7 +168,8 @@ pub fn read_npy(path: &Path) -> Result<AnyArray, NpyError> {
     let file = File::open(path)?;
     let file_len = file.metadata()?.len();
     let mut reader = BufReader::with_capacity(1 << 20, file);
-    let header = Header::from_reader(&mut reader).map_err(|e| NpyError::Header(e.to_string()))?;
+    check_header_length(&mut reader, file_len)?;
+    let header = Header::from_reader(&mut reader).map_err(|e| NpyError::Header(one_line(e)))?;
     let data_start = reader.stream_position()?;
     let descr = match &header.type_descriptor {
         PyValue::String(s) => s.clone(),
@@ -227,5 +263,49 @@ impl AnyArray {
             DType::F32 => AnyArray::F32(convert_to!(self, f32)),
             DType::F64 => AnyArray::F64(convert_to!(self, f64)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{read_npy, NpyError};
+
+    /// A file of `magic, version, length field` and `body` bytes after them.
+    fn npy_with(version: u8, length: u32, body: usize) -> tempfile::NamedTempFile {
+        let mut bytes = b"\x93NUMPY".to_vec();
+        bytes.extend([version, 0]);
+        match version {
+            1 => bytes.extend((length as u16).to_le_bytes()),
+            _ => bytes.extend(length.to_le_bytes()),
+        }
+        bytes.extend(std::iter::repeat_n(b' ', body));
+        let file = tempfile::NamedTempFile::new().expect("a temporary file");
+        std::fs::write(file.path(), bytes).expect("written");
+        file
+    }
+
+    fn header_message(file: &tempfile::NamedTempFile) -> String {
+        match read_npy(file.path()) {
+            Err(NpyError::Header(message)) => message,
+            other => panic!("a header error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_header_longer_than_numpy_reads_is_refused_before_allocating() {
+        let message = header_message(&npy_with(2, 3_247_416_301, 64));
+        assert!(message.contains("3247416301 bytes"), "{message}");
+        assert!(message.contains("at most 10000"), "{message}");
+        let message = header_message(&npy_with(1, 60_000, 64));
+        assert!(message.contains("60000 bytes"), "{message}");
+    }
+
+    #[test]
+    fn a_header_past_the_end_of_the_file_is_refused() {
+        let message = header_message(&npy_with(3, 5_000, 100));
+        assert!(
+            message.contains("past the end of the 112-byte file"),
+            "{message}"
+        );
     }
 }

@@ -9,5 +9,6 @@ pub mod dtype;
 mod float;
 pub mod gradient;
 pub(crate) mod pass;
+pub(crate) mod simd;
 
 pub use float::Float;

@@ -45,6 +45,8 @@ use std::io;
 
 use thiserror::Error;
 
+use crate::io::message::one_line;
+
 /// Why frames could not be read, processed or written. Each message names the input or output
 /// and fits on one line.
 #[derive(Debug, Error)]
@@ -60,19 +62,19 @@ pub enum VideoError {
     #[error("cannot run {0}: {1}")]
     Spawn(String, #[source] io::Error),
     /// The input could not be opened as a video.
-    #[error("{0}: cannot open as a video: {1}")]
+    #[error("{}: cannot open as a video: {}", one_line(.0), one_line(.1))]
     Open(String, String),
     /// Decoding failed part way.
-    #[error("{0}: cannot decode: {1}")]
+    #[error("{}: cannot decode: {}", one_line(.0), one_line(.1))]
     Decode(String, String),
     /// The output file could not be created or put in place.
-    #[error("{0}: cannot write: {1}")]
+    #[error("{}: cannot write: {}", one_line(.0), one_line(.1))]
     Create(String, String),
     /// The encoder failed.
-    #[error("{0}: cannot encode: {1}")]
+    #[error("{}: cannot encode: {}", one_line(.0), one_line(.1))]
     Encode(String, String),
     /// The extension names no video format this writes.
-    #[error("{0}: cannot tell the video format from the extension (use .mp4, .mov, .m4v, .mkv, .webm, .avi, .gif, .nut or .ts, or - for raw frames)")]
+    #[error("{}: cannot tell the video format from the extension (use .mp4, .mov, .m4v, .mkv, .webm, .avi, .gif, .nut or .ts, or - for raw frames)", one_line(.0))]
     Extension(String),
     /// A format's name that names no video format this writes (the names it knows follow).
     #[error("{0:?} is not a video format this writes (use {1})")]

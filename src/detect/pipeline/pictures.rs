@@ -142,8 +142,8 @@ fn draw_source<S: RowSource>(
         worker: &worker,
         map,
         max,
-        wheel: Wheel::new(),
-        colours: Diverging::new(),
+        wheel: Wheel::get(),
+        colours: Diverging::get(),
     };
     let (w, h) = (cols as u32, rows as u32);
     match sink {
@@ -263,8 +263,8 @@ struct Drawer<'a, 'k, S> {
     worker: &'a (dyn Fn() -> Worker<'k, S> + Sync),
     map: Map,
     max: f32,
-    wheel: Wheel,
-    colours: Diverging,
+    wheel: &'static Wheel,
+    colours: &'static Diverging,
 }
 
 impl<S: RowSource> Drawer<'_, '_, S> {

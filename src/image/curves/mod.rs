@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::io::atomic::write_atomically;
+use crate::io::message::one_line;
 
 /// One sub-pixel edge point.
 ///
@@ -129,7 +130,7 @@ impl CurvesFormat {
         path.extension()
             .and_then(|e| e.to_str())
             .and_then(CurvesFormat::from_extension)
-            .ok_or_else(|| UnknownCurvesFormat(path.display().to_string()))
+            .ok_or_else(|| UnknownCurvesFormat(one_line(path.display())))
     }
 
     /// The format of an extension (without the dot, any case).

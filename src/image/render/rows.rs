@@ -5,6 +5,8 @@
 //! pixels by construction. Each loop is branch-free arithmetic the compiler vectorises; the
 //! colour maps are tables read once per pixel.
 
+use std::sync::LazyLock;
+
 use colorous::Gradient;
 
 /// The largest finite absolute value of `acc` and `row` (fold rows starting from 0).
@@ -85,13 +87,17 @@ impl Wheel {
     /// Hues round the wheel.
     const HUES: usize = 1024;
 
-    pub(crate) fn new() -> Self {
-        let mut hues: Vec<[f32; 3]> = table(colorous::SINEBOW, Self::HUES)
-            .into_iter()
-            .map(|c| c.map(f32::from))
-            .collect();
-        hues.push([0.0; 3]);
-        Wheel { hues }
+    /// The wheel, made once per process (every picture and video frame shares it).
+    pub(crate) fn get() -> &'static Wheel {
+        static WHEEL: LazyLock<Wheel> = LazyLock::new(|| {
+            let mut hues: Vec<[f32; 3]> = table(colorous::SINEBOW, Wheel::HUES)
+                .into_iter()
+                .map(|c| c.map(f32::from))
+                .collect();
+            hues.push([0.0; 3]);
+            Wheel { hues }
+        });
+        &WHEEL
     }
 
     /// A row of the direction picture: hue from the angle `dir` (clamped to -π..π; NaN is
@@ -134,10 +140,12 @@ impl Diverging {
     /// Steps of the map.
     const LEVELS: usize = 511;
 
-    pub(crate) fn new() -> Self {
-        Diverging {
-            colours: table(colorous::RED_BLUE, Self::LEVELS),
-        }
+    /// The map, made once per process (every picture and video frame shares it).
+    pub(crate) fn get() -> &'static Diverging {
+        static MAP: LazyLock<Diverging> = LazyLock::new(|| Diverging {
+            colours: table(colorous::RED_BLUE, Diverging::LEVELS),
+        });
+        &MAP
     }
 
     /// A row of a signed picture: red for `d > 0`, blue for `d < 0`, near white for 0 and NaN,
@@ -154,5 +162,21 @@ impl Diverging {
             let i = round_up(t * steps) as usize;
             *px = self.colours.get(i).copied().unwrap_or([0; 3]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Diverging, Wheel};
+
+    /// The tables are made once: a video of thousands of small frames once spent most of its
+    /// time sampling the colour maps again for every frame.
+    #[test]
+    fn the_colour_tables_are_made_once_and_shared() {
+        assert!(std::ptr::eq(Wheel::get(), Wheel::get()));
+        assert!(std::ptr::eq(Diverging::get(), Diverging::get()));
+        assert_eq!(Wheel::get().hues.len(), Wheel::HUES + 1);
+        assert_eq!(Wheel::get().hues[Wheel::HUES], [0.0; 3], "black for NaN");
+        assert_eq!(Diverging::get().colours.len(), Diverging::LEVELS);
     }
 }

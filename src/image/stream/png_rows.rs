@@ -82,6 +82,7 @@ fn rows<R: BufRead + Seek + Send + 'static, T: 'static>(
         reader,
         rows,
         cols,
+        read: 0,
         convert,
     })
 }
@@ -91,6 +92,8 @@ struct PngRows<R: BufRead + Seek, T> {
     reader: Reader<R>,
     rows: usize,
     cols: usize,
+    /// Rows read so far.
+    read: usize,
     convert: Convert<T>,
 }
 
@@ -108,6 +111,13 @@ impl<R: BufRead + Seek + Send, T> RowReader<T> for PngRows<R, T> {
                         std::io::ErrorKind::UnexpectedEof.into(),
                     )))
                 }
+            }
+            self.read += 1;
+            if self.read == self.rows {
+                // Asking past the last row reads the rest of the pixel data's chunks, as `load`
+                // does after the last row: a file cut short there is as corrupt streamed as
+                // loaded (and, as for `load`, the chunks after the pixels are not read).
+                self.reader.next_row().map_err(corrupt)?;
             }
         }
         Ok(())

@@ -4,10 +4,12 @@
 //! A piece lies in one line of the last axis (or, for an operator along another axis alone, in
 //! one block of it), so along any axis other than the last its elements share their row, and
 //! along the last axis they are consecutive columns. Rows and columns whose central stencil fits
-//! run the vectorised pair form over contiguous slices ([`central`], one copy per radius so the
-//! taps unroll); border rows and columns, a few per axis, go through the general
+//! run the vectorised pair form over contiguous slices ([`central`]); border rows and columns, a few per axis, go through the general
 //! [`evaluate_row`]. Values are read as `f64`, combined in `f64` in scipy.ndimage's order (see
 //! [`AxisOp`]) and rounded to the output type once.
+//!
+//! The single and summed derivatives run compiled for AVX2 where the CPU has it
+//! (`numeric::simd::widest`), with the same bits.
 //!
 //! A laplacian sums its axes' derivatives in axis order in a scratch row of `f64`; a mixed
 //! derivative evaluates the inner derivative at every row the outer stencil reads, into scratch
@@ -16,6 +18,7 @@
 
 use super::axis::{AxisOp, Combine, Row};
 use crate::numeric::pass::{OutputPlan, Slot};
+use crate::numeric::simd::widest;
 use crate::numeric::Float;
 
 /// The longest piece that goes through scratch rows (`f64`, per row read).
@@ -48,14 +51,14 @@ impl<T: Float> OutputPlan<T> for Plan {
     fn fill<O: Slot<T>>(&self, f: &[T], out: &mut [O], start: usize, shape: &[usize]) {
         let line = shape[shape.len() - 1];
         match self {
-            Plan::One(op) => {
+            Plan::One(op) => widest(|| {
                 let s = stride(shape, op.axis);
                 let unit = if s == 1 { op.n } else { s };
                 pieces(start, out.len(), unit, usize::MAX, |at, len| {
                     one(op, f, shape, start + at, &mut out[at..at + len])
                 });
-            }
-            Plan::Sum(ops) => {
+            }),
+            Plan::Sum(ops) => widest(|| {
                 let width = SCRATCH.min(out.len());
                 let mut scratch = vec![0.0; 2 * width];
                 pieces(start, out.len(), line, SCRATCH, |at, len| {
@@ -73,7 +76,7 @@ impl<T: Float> OutputPlan<T> for Plan {
                         .zip(&*sum)
                         .for_each(|(o, s)| o.set(T::from_f64(*s)));
                 });
-            }
+            }),
             Plan::Mixed { outer, inner } => mixed(outer, inner, f, shape, start, out),
         }
     }
@@ -86,6 +89,7 @@ fn stride(shape: &[usize], axis: usize) -> usize {
 
 /// Calls `piece(at, len)` on consecutive pieces covering `[0, total)` (elements `start + at`
 /// onwards of the array), none crossing a multiple of `unit` and none longer than `cap`.
+#[inline(always)]
 fn pieces(
     start: usize,
     total: usize,
@@ -106,6 +110,7 @@ fn pieces(
 
 /// The derivative `op` at elements `[e, e + out.len())` of `f` (C order, `shape`): one line of
 /// the last axis, or one block of `op`'s axis when that is not the last.
+#[inline(always)]
 pub(crate) fn one<T: Float, U: Float, O: Slot<U>>(
     op: &AxisOp,
     f: &[T],
@@ -143,63 +148,54 @@ pub(crate) fn one<T: Float, U: Float, O: Slot<U>>(
     }
 }
 
+/// Elements a [`central`] run combines at a time, in a register-sized scratch of `f64`.
+const CHUNK: usize = 64;
+
 /// The central stencil of `op` over a run of elements: `at(t)` is the run's samples at offset
 /// `t` along the axis.
+///
+/// Chunk by chunk, the pairs are added into a scratch of `f64` one pair at a time, from the
+/// farthest in (each loop a plain zip of slices, which vectorises), then the chunk is rounded
+/// into `out`: the same additions in the same order as [`combine_pairs`].
 #[inline(always)]
 fn central<'a, V: Float, U: Float, O: Slot<U>>(
     op: &AxisOp,
     out: &mut [O],
     at: impl Fn(isize) -> &'a [V],
 ) {
-    macro_rules! by_radius {
-        ($($r:literal)*) => {
-            match op.radius() {
-                $($r => central_r::<$r, V, U, O>(
-                    out,
-                    at(0),
-                    std::array::from_fn(|t| at(-(t as isize) - 1)),
-                    std::array::from_fn(|t| at(t as isize + 1)),
-                    op,
-                ),)*
-                r => combine_pairs(op, out, |t, k| at(t as isize - r as isize)[k].to_f64()),
+    let r = op.radius() as isize;
+    let mut acc = [0.0f64; CHUNK];
+    let mut done = 0;
+    for o in out.chunks_mut(CHUNK) {
+        let len = o.len();
+        let acc = &mut acc[..len];
+        let tap = |t: isize| &at(t)[done..done + len];
+        if op.odd {
+            let w = op.pairs[r as usize - 1];
+            for ((a, &n), &p) in acc.iter_mut().zip(tap(-r)).zip(tap(r)) {
+                *a = (n.to_f64() - p.to_f64()) * w;
             }
-        };
-    }
-    by_radius!(1 2 3 4 5)
-}
-
-/// [`central`] for radius `R`: `neg[k - 1]` and `pos[k - 1]` are the samples at offsets `-k`
-/// and `k`.
-#[inline(always)]
-fn central_r<const R: usize, V: Float, U: Float, O: Slot<U>>(
-    out: &mut [O],
-    mid: &[V],
-    neg: [&[V]; R],
-    pos: [&[V]; R],
-    op: &AxisOp,
-) {
-    let len = out.len();
-    let mid = &mid[..len];
-    let neg = neg.map(|s| &s[..len]);
-    let pos = pos.map(|s| &s[..len]);
-    let w: [f64; R] = std::array::from_fn(|t| op.pairs[t]);
-    if op.odd {
-        for (k, o) in out.iter_mut().enumerate() {
-            let mut acc = (neg[R - 1][k].to_f64() - pos[R - 1][k].to_f64()) * w[R - 1];
-            for t in (0..R - 1).rev() {
-                acc += (neg[t][k].to_f64() - pos[t][k].to_f64()) * w[t];
+            for d in (1..r).rev() {
+                let w = op.pairs[d as usize - 1];
+                for ((a, &n), &p) in acc.iter_mut().zip(tap(-d)).zip(tap(d)) {
+                    *a += (n.to_f64() - p.to_f64()) * w;
+                }
             }
-            o.set(U::from_f64(acc));
+        } else {
+            for (a, &m) in acc.iter_mut().zip(tap(0)) {
+                *a = m.to_f64() * op.center;
+            }
+            for d in (1..=r).rev() {
+                let w = op.pairs[d as usize - 1];
+                for ((a, &n), &p) in acc.iter_mut().zip(tap(-d)).zip(tap(d)) {
+                    *a += (n.to_f64() + p.to_f64()) * w;
+                }
+            }
         }
-    } else {
-        let center = op.center;
-        for (k, o) in out.iter_mut().enumerate() {
-            let mut acc = mid[k].to_f64() * center;
-            for t in (0..R).rev() {
-                acc += (neg[t][k].to_f64() + pos[t][k].to_f64()) * w[t];
-            }
-            o.set(U::from_f64(acc));
-        }
+        o.iter_mut()
+            .zip(&*acc)
+            .for_each(|(o, &a)| o.set(U::from_f64(a)));
+        done += len;
     }
 }
 
@@ -317,5 +313,43 @@ fn mixed<T: Float, O: Slot<T>>(
             let first = |q: usize| e.wrapping_add_signed((q as isize - i as isize) * s as isize);
             rows(i, len, &first, &mut out[at..at + len]);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::Array3;
+
+    use crate::numeric::derivative::{
+        derivative, laplacian, Boundary, DerivativeOptions, StencilOptions,
+    };
+    use crate::numeric::simd::test_switch::narrow_and_wide;
+
+    #[test]
+    fn the_wide_and_narrow_paths_give_the_same_bits() {
+        let f = Array3::from_shape_fn((16, 40, 70), |(i, j, k)| {
+            ((i * 31 + j * 7 + k * 13) % 101) as f32 / 7.0 - 3.0
+        });
+        let run = || {
+            let mut out = Vec::new();
+            for boundary in [Boundary::Numpy, Boundary::Mirror, Boundary::Constant(0.5)] {
+                for accuracy in [2, 4, 8] {
+                    for axis in 0..3 {
+                        for order in 1..=4 {
+                            let o = DerivativeOptions::new(axis)
+                                .order(order)
+                                .accuracy(accuracy)
+                                .boundary(boundary);
+                            out.push(derivative(&f, &o).unwrap().mapv(f32::to_bits));
+                        }
+                    }
+                    let o = StencilOptions::new().accuracy(accuracy).boundary(boundary);
+                    out.push(laplacian(&f, &o).unwrap().mapv(f32::to_bits));
+                }
+            }
+            out
+        };
+        let (narrow, wide) = narrow_and_wide(run);
+        assert!(narrow == wide, "the paths differ");
     }
 }
