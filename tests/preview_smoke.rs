@@ -129,10 +129,11 @@ fn preview_opens_follows_keys_saves_and_quits() {
     assert!(lines.iter().all(|v| v["total_ms"].as_f64().is_some()));
 }
 
-/// The first colours the contours view gives curves in turn (Tableau 10).
+/// The first colours the contours view gives curves in turn (Tableau 10 as colorous has it:
+/// 4e79a7, f28e2c, e15759, 76b7b2).
 const CURVE_COLOURS: [[u8; 3]; 4] = [
     [78, 121, 167],
-    [242, 142, 43],
+    [242, 142, 44],
     [225, 87, 89],
     [118, 183, 178],
 ];
