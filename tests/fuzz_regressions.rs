@@ -9,6 +9,7 @@ use edgegrad::image::stream::{open_stream, RowStream};
 use edgegrad::image::{load, LoadOptions};
 use edgegrad::io::npy::read_npy;
 use edgegrad::video::ffmpeg::Container;
+use edgegrad::video::FrameRate;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -65,11 +66,43 @@ fn a_video_name_with_line_breaks_is_reported_on_one_line() {
 
 /// A `.npy` header whose length field claims 3 GB: refused before anything that size is
 /// allocated (the fuzzer ran out of memory on it).
+/// Found by the `parsers` target: `310004040/01` is 310004040 frames per second, printed as
+/// `310004040`, which did not parse back (read as a decimal, in thousandths that overflow).
+#[test]
+fn a_large_whole_frame_rate_reads_back_as_it_prints() {
+    let rate: FrameRate = "310004040/01".parse().unwrap();
+    assert_eq!(rate.to_string(), "310004040");
+    assert_eq!(rate.to_string().parse::<FrameRate>(), Ok(rate));
+    assert_eq!(
+        "4294967295".parse::<FrameRate>().unwrap().fps(),
+        4294967295.0
+    );
+    assert!("4294967296".parse::<FrameRate>().is_err());
+}
+
 #[test]
 fn a_npy_header_claiming_gigabytes_is_refused_without_allocating_them() {
     let e = read_npy(&fixture("header-claiming-3-gb.npy")).expect_err("a bad header");
     let message = one_line(e.to_string());
     assert!(message.contains("at most 10000"), "{message}");
+}
+
+/// Found by the `stream_rows` target: an indexed PNG whose palette chunk is 686 bytes (not a
+/// whole number of three-byte entries) made the `png` crate panic on the first row, in `load`
+/// and in the row stream alike (the found input with its chunks' CRCs repaired).
+#[test]
+fn a_palette_of_broken_entries_is_refused_loaded_and_streamed() {
+    let path = fixture("palette-not-whole-entries.png");
+    let e = load(&path, &LoadOptions::default()).expect_err("a corrupt PNG");
+    let message = one_line(e.to_string());
+    assert!(
+        message.contains("palette (PLTE) has 686 bytes"),
+        "{message}"
+    );
+    let Err(e) = open_stream(&path, &LoadOptions::default()) else {
+        panic!("the stream refuses it too");
+    };
+    assert_eq!(one_line(e.to_string()), message);
 }
 
 /// A PNG whose pixels are whole but whose chunks after them are cut: `load` refused it and the
@@ -109,11 +142,17 @@ fn a_png_damaged_after_its_pixels_streams_as_it_loads() {
 #[test]
 fn detect_reports_each_found_file_on_one_line() {
     let out = tempfile::tempdir().expect("a temporary folder");
-    for name in ["truncated.jpg", "cut-after-the-pixels.png"] {
+    let cases = [
+        ("truncated.jpg", "auto"),
+        ("cut-after-the-pixels.png", "auto"),
+        ("palette-not-whole-entries.png", "never"),
+        ("palette-not-whole-entries.png", "always"),
+    ];
+    for (name, stream) in cases {
         let target = out.path().join("e.png");
         let assert = Command::cargo_bin("edgegrad")
             .expect("the binary")
-            .args(["detect"])
+            .args(["detect", "--stream", stream])
             .arg(fixture(name))
             .arg("-o")
             .arg(&target)

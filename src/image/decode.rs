@@ -27,6 +27,7 @@
 //! ([`DecodeLimits`]).
 
 mod jpeg;
+pub(crate) mod png_palette;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -296,6 +297,9 @@ fn decode(path: &Path, options: &LoadOptions) -> Result<DynamicImage, LoadError>
         None => return Err(LoadError::UnknownFormat),
     };
     let decode_error = |cause: ImageError| decode_error(&format, cause);
+    if reader.format() == Some(ImageFormat::Png) {
+        png_palette::check_file(path)?;
+    }
     reader.limits(decoder_limits(limits));
     let mut decoder = reader.into_decoder().map_err(decode_error)?;
     let (width, height) = decoder.dimensions();

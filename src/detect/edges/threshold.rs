@@ -55,9 +55,20 @@ pub(crate) const BINS: usize = (INF_BITS >> 16) as usize + 1;
 /// let t = h.otsu();
 /// assert!(0.0 <= t && t < 0.5);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct MagnitudeHistogram {
     counts: Vec<u64>,
+    /// The bins `lo..hi` that may hold counts (all others are 0): merging, counting and the
+    /// levels read these only, so a small image's histogram costs little more than its pixels
+    /// (the whole table is 512 KiB, most of it never touched).
+    lo: usize,
+    hi: usize,
+}
+
+impl PartialEq for MagnitudeHistogram {
+    fn eq(&self, other: &Self) -> bool {
+        self.counts == other.counts
+    }
 }
 
 impl Default for MagnitudeHistogram {
@@ -81,28 +92,45 @@ impl MagnitudeHistogram {
     pub fn new() -> Self {
         MagnitudeHistogram {
             counts: vec![0; BINS],
+            lo: BINS,
+            hi: 0,
         }
     }
 
     /// Counts the squared magnitudes `dx² + dy²` of one row (NaN left out).
     #[inline(always)]
     pub fn add(&mut self, dx: &[f32], dy: &[f32]) {
-        add_squared(&mut self.counts[..BINS], dx, dy, |bits| {
+        let (least, most) = add_squared(&mut self.counts[..BINS], dx, dy, |bits| {
             (bits <= INF_BITS).then_some((bits >> 16) as usize)
         });
+        if least <= most {
+            self.lo = self.lo.min((least >> 16) as usize);
+            self.hi = self.hi.max(((most >> 16) as usize + 1).min(BINS));
+        }
     }
 
     /// Adds the counts of `other`.
     pub fn merge(mut self, other: Self) -> Self {
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+        let used = other.lo..other.hi.max(other.lo);
+        for (a, b) in self.counts[used.clone()]
+            .iter_mut()
+            .zip(&other.counts[used])
+        {
             *a += b;
         }
+        self.lo = self.lo.min(other.lo);
+        self.hi = self.hi.max(other.hi);
         self
+    }
+
+    /// The counts of the bins that may hold any, from bin `lo` on.
+    fn used(&self) -> (usize, &[u64]) {
+        (self.lo, &self.counts[self.lo..self.hi.max(self.lo)])
     }
 
     /// The number of magnitudes counted.
     pub fn count(&self) -> u64 {
-        self.counts.iter().sum()
+        self.used().1.iter().sum()
     }
 
     /// Otsu's level: the split between two bins that maximises the between-class variance of the
@@ -111,8 +139,13 @@ impl MagnitudeHistogram {
     /// fewer than two occupied bins there is no split: the level is the largest magnitude
     /// counted, so nothing is above it.
     pub fn otsu(&self) -> f32 {
-        let finite = &self.counts[..BINS - 1];
-        let Some(lo) = finite.iter().position(|&c| c > 0) else {
+        let finite = &self.counts[..self.hi.min(BINS - 1)];
+        let Some(lo) = finite
+            .iter()
+            .skip(self.lo)
+            .position(|&c| c > 0)
+            .map(|i| i + self.lo)
+        else {
             return 0.0;
         };
         let hi = finite.iter().rposition(|&c| c > 0).unwrap_or(lo);
@@ -144,8 +177,9 @@ impl MagnitudeHistogram {
     /// histogram suffices, or the bin to refine.
     fn rank(&self, rank: u64) -> Rank {
         let mut above = 0u64;
-        for b in (0..BINS).rev() {
-            let c = self.counts[b];
+        let (lo, used) = self.used();
+        for (b, &c) in used.iter().enumerate().rev() {
+            let b = lo + b;
             if above + c >= rank {
                 if b == BINS - 1 {
                     return Rank::Exact(f32::INFINITY);
@@ -239,22 +273,34 @@ impl Refinement {
     }
 }
 
-/// Counts the squared magnitudes of a row into `counts[index(bits)]`, skipping `None`.
+/// Counts the squared magnitudes of a row into `counts[index(bits)]`, skipping `None`; returns
+/// the least and the most bit patterns of the squares (`(u32::MAX, 0)` for an empty row).
 #[inline(always)]
-fn add_squared(counts: &mut [u64], dx: &[f32], dy: &[f32], index: impl Fn(u32) -> Option<usize>) {
+fn add_squared(
+    counts: &mut [u64],
+    dx: &[f32],
+    dy: &[f32],
+    index: impl Fn(u32) -> Option<usize>,
+) -> (u32, u32) {
     const CHUNK: usize = 64;
     let mut bits = [0u32; CHUNK];
+    let (mut least, mut most) = (u32::MAX, 0u32);
     for (x, y) in dx.chunks(CHUNK).zip(dy.chunks(CHUNK)) {
         // Squares in a vectorised loop, then the scattered increments.
+        let n = x.len().min(y.len());
         for ((b, &x), &y) in bits.iter_mut().zip(x).zip(y) {
             *b = (x * x + y * y).to_bits();
         }
-        for &b in &bits[..x.len().min(y.len())] {
+        let chunk = &bits[..n];
+        least = chunk.iter().fold(least, |l, &b| l.min(b));
+        most = chunk.iter().fold(most, |m, &b| m.max(b));
+        for &b in chunk {
             if let Some(i) = index(b) {
                 counts[i] += 1;
             }
         }
     }
+    (least, most)
 }
 
 /// A count of the squared magnitudes of derivative rows, made in parallel parts and merged:
@@ -366,6 +412,43 @@ mod tests {
         let t = h.otsu();
         assert!((0.028..0.55).contains(&t), "{t}");
         assert_eq!(count_above(&m, t), 100);
+    }
+
+    #[test]
+    fn parts_counted_apart_and_merged_are_the_whole_in_any_order() {
+        // Rows of far-apart ranges (and NaN, infinity, zero), so that each part's bins in use
+        // are disjoint from the others'.
+        let rows: [&[f32]; 5] = [
+            &[1e-20, 2e-20, 0.0],
+            &[0.5, 0.75, f32::NAN],
+            &[],
+            &[1e30, f32::INFINITY, 3.0],
+            &[0.001, 0.5, 0.6],
+        ];
+        let mut whole = MagnitudeHistogram::new();
+        for r in rows {
+            whole.add(r, &vec![0.0; r.len()]);
+        }
+        let part = |r: &[f32]| {
+            let mut h = MagnitudeHistogram::new();
+            h.add(r, &vec![0.0; r.len()]);
+            h
+        };
+        let forward = rows
+            .iter()
+            .fold(MagnitudeHistogram::new(), |h, r| h.merge(part(r)));
+        let backward = rows
+            .iter()
+            .rev()
+            .fold(MagnitudeHistogram::new(), |h, r| h.merge(part(r)));
+        for merged in [forward, backward] {
+            assert_eq!(merged, whole);
+            assert_eq!(merged.count(), 11, "NaN is not counted");
+            assert_eq!(merged.otsu(), whole.otsu());
+            for p in [0.0, 10.0, 50.0, 100.0] {
+                assert_eq!(merged.percent(p, 14), whole.percent(p, 14), "{p}");
+            }
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use png::{BitDepth, ColorType, Decoder, Reader, Transformations};
 
 use super::samples::{colour16, colour8, gray16, gray8, Convert};
 use super::{Opened, RowReader, RowStream, Whole, TURNED};
+use crate::image::decode::png_palette;
 use crate::image::decode::{LoadError, LoadOptions};
 
 /// A decoding failure as [`load`](crate::image::load) reports it.
@@ -43,6 +44,7 @@ pub(super) fn open<R: BufRead + Seek + Send + 'static>(
     decoder.set_transformations(Transformations::EXPAND);
     let reader = decoder.read_info().map_err(corrupt)?;
     let info = reader.info();
+    png_palette::check(info)?;
     if info.interlaced {
         return Ok(Err(Whole("an interlaced PNG is read whole")));
     }

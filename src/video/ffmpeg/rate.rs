@@ -93,7 +93,12 @@ impl FromStr for FrameRate {
                 FrameRate::new(n, d).ok_or_else(bad)
             }
             None if t.ends_with('k') => Err(bad()),
-            None => FrameRate::from_ffmpeg(t).ok_or_else(bad),
+            // A whole number is taken exactly (the decimal reading counts thousandths in 32
+            // bits, so large whole rates, which print as whole numbers, would not read back).
+            None => match t.parse::<u32>() {
+                Ok(n) => FrameRate::new(n, 1).ok_or_else(bad),
+                Err(_) => FrameRate::from_ffmpeg(t).ok_or_else(bad),
+            },
         }
     }
 }
