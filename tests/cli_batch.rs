@@ -591,6 +591,22 @@ fn contradicting_options_are_usage_errors_naming_both() {
             &["--depth", "16", "--output", "dx"],
             ["--depth 16", "--output dx"],
         ),
+        (
+            &["--operator", "log", "--thin"],
+            ["--operator log", "--thin"],
+        ),
+        (
+            &["--operator", "log", "--canny"],
+            ["--operator log", "--canny"],
+        ),
+        (
+            &["--threshold", "0.1", "--points", "csv"],
+            ["--points", "--thin"],
+        ),
+        (
+            &["--points", "csv", "--svg-background"],
+            ["--svg-background", "csv"],
+        ),
     ] {
         batch()
             .arg(&input)
@@ -605,6 +621,102 @@ fn contradicting_options_are_usage_errors_naming_both() {
             }));
     }
     assert!(!out.exists(), "a refused run wrote something");
+}
+
+/// The rows of a points CSV after its header, as numbers.
+fn csv_rows(path: &Path) -> Vec<Vec<f64>> {
+    let text = fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("curve,x,y,strength,direction"));
+    lines
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect()
+}
+
+#[test]
+fn points_are_written_beside_each_edge_map_and_resumed_with_them() {
+    let root = tempfile::tempdir().unwrap();
+    let input = root.path().join("in");
+    write_image(&input.join("a.png"), 24, 16, 12);
+    write_image(&input.join("sub/b.jpg"), 20, 12, 7);
+    let out = root.path().join("out");
+    let report = root.path().join("r.json");
+    let run = |extra: &[&str]| {
+        batch()
+            .arg(&input)
+            .arg(&out)
+            .args(["--quiet", "--points", "csv", "--report"])
+            .arg(&report)
+            .args(extra)
+            .assert()
+            .success();
+        read_json(&report)
+    };
+    let r = run(&[]);
+    let expected: BTreeSet<String> = ["a.png.png", "a.png.csv", "sub/b.jpg.png", "sub/b.jpg.csv"]
+        .map(String::from)
+        .into();
+    assert_eq!(files_under(&out), expected);
+    // The step between columns 11 and 12: every point at x = 11.5, on every row.
+    let rows = csv_rows(&out.join("a.png.csv"));
+    assert_eq!(rows.len(), 16);
+    assert!(rows.iter().all(|r| (r[1] - 11.5).abs() < 1e-3), "{rows:?}");
+    let files = r["files"].as_array().unwrap();
+    assert_eq!(files[0]["points"], "a.png.csv");
+    assert_eq!(files[0]["point_count"], 16);
+    assert_eq!(files[0]["curve_count"], 1);
+    assert_eq!(files[1]["points"], "sub/b.jpg.csv");
+    assert_eq!(r["options"]["points"], "csv");
+    // Resuming redoes an image whose points are missing, and only that one.
+    fs::remove_file(out.join("a.png.csv")).unwrap();
+    let r = run(&["--skip-existing"]);
+    assert_eq!(
+        statuses(&r),
+        vec![
+            ("a.png".to_string(), "ok".to_string()),
+            ("sub/b.jpg".to_string(), "skipped".to_string())
+        ]
+    );
+    assert_eq!(files_under(&out), expected);
+    assert_eq!(csv_rows(&out.join("a.png.csv")), rows);
+}
+
+#[test]
+fn points_in_json_and_svg_parse_back() {
+    let root = tempfile::tempdir().unwrap();
+    let input = root.path().join("in");
+    write_image(&input.join("a.png"), 24, 16, 12);
+    for format in ["json", "svg"] {
+        let out = root.path().join(format);
+        batch()
+            .arg(&input)
+            .arg(&out)
+            .args(["--quiet", "--canny", "--points", format])
+            .assert()
+            .success();
+        let text = fs::read_to_string(out.join(format!("a.png.{format}"))).unwrap();
+        match format {
+            "json" => {
+                let v: Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(
+                    (v["width"].as_u64(), v["height"].as_u64()),
+                    (Some(24), Some(16))
+                );
+                assert_eq!(v["point_count"], 16);
+                assert_eq!(v["options"]["rule"], "canny");
+            }
+            _ => {
+                let doc = roxmltree::Document::parse(&text).unwrap();
+                assert_eq!(doc.root_element().attribute("width"), Some("24"));
+                assert_eq!(
+                    doc.descendants()
+                        .filter(|n| n.has_tag_name("polyline"))
+                        .count(),
+                    1
+                );
+            }
+        }
+    }
 }
 
 /// `detect ARGS`, expected to succeed.

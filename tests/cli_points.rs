@@ -369,3 +369,89 @@ fn an_empty_image_is_a_one_line_error_or_an_empty_file() {
         other => panic!("exit {other:?}: {}", String::from_utf8_lossy(&out.stderr)),
     }
 }
+
+#[test]
+fn log_zero_crossings_give_points_on_the_disc() {
+    let dir = TempDir::new().unwrap();
+    let input = disc_png(&dir);
+    let json = dir.path().join("p.json");
+    edgegrad()
+        .args(["detect", path_str(&input), "--operator", "log"])
+        .args(["--points", path_str(&json)])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["options"]["operator"], "log");
+    assert_eq!(v["options"]["sigma"], "2");
+    assert_eq!(v["options"]["subpixel"], "zero crossing, linear");
+    let curves = v["curves"].as_array().unwrap();
+    let longest = curves
+        .iter()
+        .max_by_key(|c| c["x"].as_array().unwrap().len())
+        .unwrap();
+    assert_eq!(longest["closed"], true);
+    let xs = longest["x"].as_array().unwrap();
+    let ys = longest["y"].as_array().unwrap();
+    let perimeter = 2.0 * std::f64::consts::PI * DISC.2;
+    assert!(xs.len() as f64 > 0.8 * perimeter, "{} points", xs.len());
+    let off: Vec<f64> = xs
+        .iter()
+        .zip(ys)
+        .map(|(x, y)| off_circle(x.as_f64().unwrap(), y.as_f64().unwrap()))
+        .collect();
+    // The zero crossing of a disc's LoG lies off its circle by about sigma² / 2R (0.18 px).
+    let mean = off.iter().sum::<f64>() / off.len() as f64;
+    assert!(mean < 0.3, "mean distance {mean}");
+    assert!(off.iter().all(|&d| d < 0.5), "{off:?}");
+}
+
+#[test]
+fn log_with_thinning_options_is_refused_naming_both() {
+    let dir = TempDir::new().unwrap();
+    let input = flat_png(&dir);
+    let i = path_str(&input);
+    for (flag, both) in [("--thin", "'--thin'"), ("--canny", "'--canny'")] {
+        refused(&[i, "--operator", "log", flag], both);
+        refused(&[i, "--operator", "log", flag], "'--operator log'");
+    }
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn the_contours_picture_draws_the_curves_over_the_photo() {
+    let dir = TempDir::new().unwrap();
+    let input = disc_png(&dir);
+    let out = dir.path().join("c.png");
+    edgegrad()
+        .args(["detect", path_str(&input), "--output", "contours", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let picture = image::open(&out).unwrap().to_rgb8();
+    assert_eq!(picture.dimensions(), SIZE);
+    // The one curve in the first colour (Tableau 10's blue), on the circle.
+    let on: Vec<(u32, u32)> = picture
+        .enumerate_pixels()
+        .filter(|(_, _, p)| p.0 == [78, 121, 167])
+        .map(|(x, y, _)| (x, y))
+        .collect();
+    assert!(on.len() as f64 > 0.8 * 2.0 * std::f64::consts::PI * DISC.2);
+    assert!(on
+        .iter()
+        .all(|&(x, y)| off_circle(x as f64, y as f64) < 1.0));
+    // Unthinned edges have no curves to draw.
+    let d = dir.path().join("d.png");
+    let d = path_str(&d);
+    refused(
+        &[
+            path_str(&input),
+            "--output",
+            "contours",
+            "--threshold",
+            "0.1",
+            "-o",
+            d,
+        ],
+        "--output contours needs thinned",
+    );
+}

@@ -1,5 +1,6 @@
 //! The preview window under a virtual X server (Xvfb): it opens on an image, the picture
-//! changes with the view and threshold keys, `S` saves, and `Q` closes it.
+//! changes with the view and threshold keys, `S` saves, and `Q` closes it; `8` shows the
+//! contours coloured by curve.
 //!
 //! Needs `Xvfb`, `xdotool`, `xwd` and ImageMagick's `convert` (`.ci/run` installs them). The
 //! test is skipped, saying so, only when Xvfb cannot be started at all.
@@ -33,6 +34,15 @@ fn scene(path: &Path) {
     })
     .save(path)
     .unwrap();
+}
+
+/// Waits (10 s at most) for the file `path` to appear.
+fn wait_for_file(path: &Path) {
+    let start = Instant::now();
+    while !path.exists() {
+        assert!(start.elapsed() < Duration::from_secs(10), "nothing saved");
+        sleep(Duration::from_millis(50));
+    }
 }
 
 fn white(s: &RgbImage) -> usize {
@@ -94,11 +104,7 @@ fn preview_opens_follows_keys_saves_and_quits() {
     // S saves the view beside the image and prints where.
     press(&display, &window, "s");
     let saved = dir.path().join("scene.edges.png");
-    let start = Instant::now();
-    while !saved.exists() {
-        assert!(start.elapsed() < Duration::from_secs(10), "nothing saved");
-        sleep(Duration::from_millis(50));
-    }
+    wait_for_file(&saved);
 
     // Q closes the window and ends the process successfully.
     press(&display, &window, "q");
@@ -121,6 +127,56 @@ fn preview_opens_follows_keys_saves_and_quits() {
         .collect();
     assert!(lines.iter().any(|v| v["work"] == "pipeline"), "{stderr}");
     assert!(lines.iter().all(|v| v["total_ms"].as_f64().is_some()));
+}
+
+/// The first colours the contours view gives curves in turn (Tableau 10 as colorous has it:
+/// 4e79a7, f28e2c, e15759, 76b7b2).
+const CURVE_COLOURS: [[u8; 3]; 4] = [
+    [78, 121, 167],
+    [242, 142, 44],
+    [225, 87, 89],
+    [118, 183, 178],
+];
+
+/// How many pixels of `s` have each of [`CURVE_COLOURS`].
+fn curve_pixels(s: &RgbImage) -> [usize; 4] {
+    CURVE_COLOURS.map(|c| s.pixels().filter(|p| p.0 == c).count())
+}
+
+#[test]
+fn preview_shows_the_contours_coloured_by_curve() {
+    let Some((_xvfb, display)) = start_xvfb("preview contours test") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("scene.png");
+    scene(&input);
+    let (mut preview, window) = launch(&display, dir.path(), &[input.to_str().unwrap()]);
+    wait_for_title(&display, &window, "threshold auto =");
+    tool(
+        &display,
+        "xdotool",
+        &["mousemove", "--window", &window, "20", "20"],
+    );
+    let edges = wait_for_screen(&display, dir.path(), "the edges", |s| white(s) > 100);
+    // 8: the curves over the dimmed photo, the square's and the disc's in colours of their own.
+    press(&display, &window, "8");
+    wait_for_title(&display, &window, "| 8 contours |");
+    let contours = wait_for_screen(&display, dir.path(), "the contours", |s| {
+        differs(s, &edges) > 1000 && curve_pixels(s).iter().filter(|&&n| n > 50).count() >= 2
+    });
+    assert_eq!(white(&contours), 0);
+    // The dimmed background: 120 * 0.45 rounded up.
+    assert!(contours.pixels().any(|p| p.0 == [54, 54, 54]));
+    press(&display, &window, "s");
+    let saved = dir.path().join("scene.contours.png");
+    wait_for_file(&saved);
+    press(&display, &window, "q");
+    let status = wait_for_exit(&mut preview);
+    assert!(status.success(), "exit {status}");
+    let picture = image::open(&saved).unwrap().to_rgb8();
+    assert_eq!(picture.dimensions(), (320, 240));
+    assert!(curve_pixels(&picture).iter().filter(|&&n| n > 50).count() >= 2);
 }
 
 #[test]

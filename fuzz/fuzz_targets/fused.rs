@@ -94,7 +94,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         assert!(matches!(
             picture,
-            Picture::Edges | Picture::Overlay | Picture::Original
+            Picture::Edges | Picture::Overlay | Picture::Original | Picture::Contours
         ));
     }
 });

@@ -127,6 +127,7 @@ impl Options {
             direction: bit(2),
             dx: bit(3),
             dy: bit(4),
+            points: false,
         }
     }
 

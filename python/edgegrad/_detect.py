@@ -84,9 +84,13 @@ def detect(
             RGBA), of ``uint8``, ``uint16``, ``float32`` or ``float64``. Integer images mean
             ``value / 255`` and ``value / 65535``; float images their values.
         operator: the derivative operator: ``"central"`` (np.gradient of the grid, exactly),
-            ``"sobel"``, ``"scharr"`` or ``"prewitt"`` (central differences smoothed across).
+            ``"sobel"``, ``"scharr"`` or ``"prewitt"`` (central differences smoothed across),
+            or ``"log"``: Marr-Hildreth, the zero crossings of the Laplacian of Gaussian whose
+            gradient magnitude (central differences of the smoothed image) passes the
+            threshold, one pixel wide (not with ``thin`` or ``canny``).
         sigma: smooth with a Gaussian of this standard deviation (pixels) first; 0 for none.
-            Default: none, but 1 with ``threshold="auto"`` and 1.4 with ``canny=True``.
+            Default: none, but 1 with ``threshold="auto"``, 1.4 with ``canny=True`` and 2 with
+            ``operator="log"``.
         threshold: the edge level on the gradient magnitude: a number (edges are above it),
             ``"auto"`` (3.5 times the noise level estimated from the median magnitude, with
             thinning and, unless ``sigma`` is given, smoothing with sigma 1), ``"otsu"`` or
@@ -95,7 +99,7 @@ def detect(
         hysteresis: ``(low, high)``: edges are the pixels above ``high``, plus those above
             ``low`` connected to them.
         thin: thin the edges to one pixel (non-maximum suppression along the gradient); implied
-            by ``threshold="auto"`` and ``canny=True``.
+            by ``threshold="auto"`` and ``canny=True``; not with ``operator="log"``.
         canny: Canny's detector: smoothing, thinning and hysteresis (automatic levels unless
             ``hysteresis`` gives them).
         edge_order: the accuracy order of the one-sided differences at the borders, 1 or 2.

@@ -104,6 +104,8 @@ OPTIONS = [
     {"threshold": "5%", "thin": True, "operator": "scharr"},
     {"hysteresis": (0.05, 0.15), "edge_order": 2},
     {"operator": "prewitt", "threshold": 0.08, "edge_order": 2, "sigma": 0.7},
+    {"operator": "log"},
+    {"operator": "log", "threshold": 0.02, "sigma": 1.5},
 ]
 
 
@@ -238,6 +240,8 @@ def test_tiny_images_give_results_of_their_size(shape):
         (np.zeros((4, 4), np.uint8), {"hysteresis": (0.3, 0.1)}, ValueError, "LOW <= HIGH"),
         (np.zeros((4, 4), np.uint8), {"edge_order": 3}, ValueError, "edge order"),
         (np.zeros((4, 4), np.uint8), {"operator": "roberts"}, ValueError, "roberts"),
+        (np.zeros((4, 4), np.uint8), {"operator": "log", "thin": True}, ValueError, "thin"),
+        (np.zeros((4, 4), np.uint8), {"operator": "log", "canny": True}, ValueError, "canny"),
         (np.zeros((4, 4), np.uint8), {"outputs": ("edge",)}, ValueError, "edge"),
         (np.zeros((4, 4), np.uint8), {"outputs": ()}, ValueError, "at least one"),
     ],

@@ -4,7 +4,9 @@
 //! **Output naming.** The output of `IN_DIR/REL/NAME` is `OUT_DIR/REL/NAME.png`: the input's whole
 //! file name, extension included, with `.png` appended (`photos/a.jpg` → `photos/a.jpg.png`,
 //! `photos/a.png` → `photos/a.png.png`). Appending never maps two inputs to one output, and the
-//! input's name is the output's name without its last `.png`.
+//! input's name is the output's name without its last `.png`. Files written beside an output
+//! (*companions*, such as the edge points `batch --points csv` writes) are named the same way
+//! with their own extension (`photos/a.jpg.csv`): [`companion_of`].
 
 use std::ffi::OsString;
 use std::fs;
@@ -92,6 +94,8 @@ pub struct FolderPlan {
     pub jobs: Vec<Job>,
     /// The paths that could not be read, sorted.
     pub unreadable: Vec<Unreadable>,
+    /// The extensions of the files written beside each output ([`companion_of`]), if any.
+    pub companions: Vec<String>,
 }
 
 impl FolderPlan {
@@ -145,7 +149,37 @@ impl FolderPlan {
             out_dir: out_abs,
             jobs,
             unreadable,
+            companions: Vec::new(),
         })
+    }
+
+    /// The plan with a file of extension `extension` written beside each output
+    /// ([`companion_of`]): resuming skips a job only when both exist, and the temporary files
+    /// of both are cleaned up.
+    ///
+    /// ```
+    /// use edgegrad::batch::plan::FolderPlan;
+    /// let root = tempfile::tempdir()?;
+    /// std::fs::create_dir(root.path().join("in"))?;
+    /// std::fs::write(root.path().join("in/a.jpg"), b"")?;
+    /// let plan = FolderPlan::new(&root.path().join("in"), &root.path().join("out"))?
+    ///     .with_companion("csv");
+    /// let job = &plan.jobs[0];
+    /// assert_eq!(plan.companion_paths(job), vec![plan.out_dir.join("a.jpg.csv")]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_companion(mut self, extension: &str) -> FolderPlan {
+        self.companions.push(extension.to_string());
+        self
+    }
+
+    /// The files written beside the output of `job`, one per companion extension.
+    pub fn companion_paths(&self, job: &Job) -> Vec<PathBuf> {
+        let output = self.output_path(job);
+        self.companions
+            .iter()
+            .map(|e| companion_of(&output, e))
+            .collect()
     }
 
     /// Keeps only the images and unreadable paths that belong to `shard`.
@@ -191,6 +225,23 @@ pub fn output_name(input: &Path) -> PathBuf {
     let mut name = OsString::from(input.file_name().unwrap_or_default());
     name.push(".png");
     input.with_file_name(name)
+}
+
+/// The file of extension `extension` beside the output `output` (named by [`output_name`]):
+/// the output's name with its last `.png` replaced by `.EXTENSION`, which is the input's name
+/// with `.EXTENSION` appended.
+///
+/// ```
+/// use std::path::Path;
+/// use edgegrad::batch::plan::companion_of;
+/// assert_eq!(companion_of(Path::new("x/a.jpg.png"), "csv"), Path::new("x/a.jpg.csv"));
+/// assert_eq!(companion_of(Path::new("a.png.png"), "svg"), Path::new("a.png.svg"));
+/// ```
+pub fn companion_of(output: &Path, extension: &str) -> PathBuf {
+    let mut name = output.file_stem().unwrap_or_default().to_os_string();
+    name.push(".");
+    name.push(extension);
+    output.with_file_name(name)
 }
 
 /// True when `path`'s extension (any case) names an image format this build can read.

@@ -35,6 +35,8 @@ pub struct Processed {
     pub edge_fraction: Option<f64>,
     /// The magnitude threshold used (after automatic choice), when there was one.
     pub threshold: Option<f64>,
+    /// The numbers of edge points and of curves written beside the output, when they were.
+    pub points: Option<(usize, usize)>,
     /// Milliseconds per stage (`decode_ms`, `gradient_ms`, ..., `encode_ms`).
     pub stages: Vec<(&'static str, f64)>,
 }
@@ -72,6 +74,9 @@ pub struct FileRecord {
     pub input: PathBuf,
     /// The output, relative to the output folder; `None` when nothing was written.
     pub output: Option<PathBuf>,
+    /// The files written beside the output ([`FolderPlan::with_companion`]), relative to the
+    /// output folder; empty when nothing was written.
+    pub companions: Vec<PathBuf>,
     /// What happened.
     pub status: Status,
     /// The error, when [`Status::Failed`].
@@ -87,6 +92,7 @@ impl FileRecord {
         FileRecord {
             input,
             output: None,
+            companions: Vec::new(),
             status: Status::Failed,
             error: Some(error),
             processed: None,
@@ -133,7 +139,8 @@ pub enum RunError {
 /// Before starting, temporary files left by interrupted writes of this plan's outputs
 /// ([`crate::io::atomic::is_temporary_for`]) are removed; other files are never touched, so several
 /// shards can share an output folder. Each output's folder is created before `process` is
-/// called. With `skip_existing`, a job whose output exists is [`Status::Skipped`]. An error or a
+/// called. With `skip_existing`, a job whose output (and companions) exist is
+/// [`Status::Skipped`]. An error or a
 /// panic in `process` fails that file only.
 ///
 /// ```
@@ -266,17 +273,30 @@ where
 {
     let input = plan.input_path(job);
     let output = plan.output_path(job);
-    if skip_existing && output.is_file() {
+    let companions = plan.companion_paths(job);
+    let relative = || {
+        let out = &plan.out_dir;
+        let rel = |p: &PathBuf| {
+            p.strip_prefix(out)
+                .map_or_else(|_| p.clone(), Path::to_path_buf)
+        };
+        companions.iter().map(rel).collect::<Vec<_>>()
+    };
+    if skip_existing && output.is_file() && companions.iter().all(|c| c.is_file()) {
         return FileRecord {
             input: job.input.clone(),
             output: Some(job.output.clone()),
+            companions: relative(),
             status: Status::Skipped,
             error: None,
             processed: None,
             milliseconds: None,
         };
     }
-    if same_file(&input, &output) {
+    if std::iter::once(&output)
+        .chain(&companions)
+        .any(|o| same_file(&input, o))
+    {
         return FileRecord::failed(
             job.input.clone(),
             "the output would overwrite the input".into(),
@@ -296,6 +316,7 @@ where
             return FileRecord {
                 input: job.input.clone(),
                 output: Some(job.output.clone()),
+                companions: relative(),
                 status: Status::Ok,
                 error: None,
                 processed: Some(processed),
@@ -324,15 +345,25 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
 /// how many were removed and, per job index, the error that kept one from being removed.
 fn remove_stale_temporaries(plan: &FolderPlan) -> (usize, HashMap<usize, String>) {
     let mut by_folder: HashMap<PathBuf, HashMap<&[u8], (usize, &OsStr)>> = HashMap::new();
-    for (i, job) in plan.jobs.iter().enumerate() {
-        let output = plan.output_path(job);
-        let (Some(folder), Some(name)) = (output.parent(), job.output.file_name()) else {
+    let outputs: Vec<(usize, PathBuf)> = plan
+        .jobs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, job)| {
+            let companions = plan.companion_paths(job);
+            std::iter::once(plan.output_path(job))
+                .chain(companions)
+                .map(move |p| (i, p))
+        })
+        .collect();
+    for (i, output) in &outputs {
+        let (Some(folder), Some(name)) = (output.parent(), output.file_name()) else {
             continue;
         };
         by_folder
             .entry(folder.to_path_buf())
             .or_default()
-            .insert(name.as_encoded_bytes(), (i, name));
+            .insert(name.as_encoded_bytes(), (*i, name));
     }
     let mut removed = 0;
     let mut errors = HashMap::new();

@@ -30,7 +30,7 @@ use edgegrad::io::atomic::{folder_of, same_file, write_atomically};
 use edgegrad::timings::Timings;
 use ndarray::{Array2, ArrayView2};
 
-use super::points::{PointsArgs, PointsJob};
+use super::points::{check_contours, PointsArgs, PointsJob};
 use super::UsageError;
 
 /// Find the edges of an image.
@@ -123,7 +123,10 @@ const AUTO_STREAM_PIXELS: usize = 1 << 26;
 pub struct DetectOptions {
     /// The derivative operator. central: np.gradient of the grid, exactly; sobel, scharr,
     /// prewitt: central differences smoothed across ([1 2 1]/4, [3 10 3]/16, [1 1 1]/3). All
-    /// estimate the same derivative, so a threshold means the same with each.
+    /// estimate the same derivative, so a threshold means the same with each. log:
+    /// Marr-Hildreth, the Laplacian of Gaussian (--sigma, 2 unless given): edges are its zero
+    /// crossings whose gradient magnitude (central differences of the smoothed image) passes
+    /// the threshold; they are one pixel wide, so not with --thin or --canny.
     #[arg(long, value_name = "OPERATOR", default_value = "central", value_parser = operator_parser())]
     pub operator: Operator,
 
@@ -132,7 +135,7 @@ pub struct DetectOptions {
     pub edge_order: EdgeOrder,
 
     /// Smooth with a Gaussian of this standard deviation (pixels) first; 0 for none.
-    /// [default: none; 1 with --threshold auto, 1.4 with --canny]
+    /// [default: none; 1 with --threshold auto, 1.4 with --canny, 2 with --operator log]
     #[arg(long, value_name = "S")]
     pub sigma: Option<f32>,
 
@@ -151,12 +154,14 @@ pub struct DetectOptions {
     pub hysteresis: Option<HysteresisLevels>,
 
     /// Thin the edges to one pixel (non-maximum suppression along the gradient); implied by
-    /// --threshold auto and --canny.
+    /// --threshold auto and --canny. Not with --operator log, whose zero crossings are one
+    /// pixel wide already.
     #[arg(long)]
     pub thin: bool,
 
     /// Canny's detector: smoothing (--sigma, 1.4 unless given), --thin, and hysteresis (with
-    /// automatic levels unless --hysteresis gives them). Not with --threshold.
+    /// automatic levels unless --hysteresis gives them). Not with --threshold or --operator
+    /// log.
     #[arg(long, conflicts_with = "threshold")]
     pub canny: bool,
 
@@ -220,8 +225,18 @@ impl DetectOptions {
         }
     }
 
-    /// The validated pipeline; every invalid value is a [`UsageError`].
+    /// The validated pipeline; every invalid value is a [`UsageError`], and options that
+    /// contradict `--operator log` one naming both.
     pub fn pipeline(&self) -> Result<Pipeline, UsageError> {
+        if self.operator == Operator::Log {
+            let with = [(self.thin, "--thin"), (self.canny, "--canny")];
+            if let Some((_, flag)) = with.into_iter().find(|&(on, _)| on) {
+                return Err(UsageError(format!(
+                    "the argument '--operator log' cannot be used with '{flag}': the Laplacian \
+                     of Gaussian's edges are its zero crossings, one pixel wide already"
+                )));
+            }
+        }
         self.to_config()
             .build()
             .map_err(|e| UsageError(e.to_string()))
@@ -337,6 +352,7 @@ impl DetectJob {
             }
         }
         let points = args.geometry.job(&pipeline)?;
+        check_contours(kind, &pipeline)?;
         let outputs: Vec<&PathBuf> = std::iter::once(&out)
             .chain(saves.iter().map(|s| &s.1))
             .chain(points.as_ref().map(|p| &p.path))
@@ -379,7 +395,7 @@ impl DetectJob {
             Some(_) => wanted.union(geometry::WANTED),
             None => wanted,
         };
-        let background = points.as_ref().is_some_and(|p| p.background);
+        let background = points.as_ref().is_some_and(|p| p.spec.background);
         Ok(DetectJob {
             pipeline,
             load: opts.load_options(kind.needs_photo() || background),
@@ -554,7 +570,7 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
         None => {
             let mut detection = plan.pipeline.run(luma.view(), &plan.wanted, &mut timings);
             curves = match &plan.points {
-                Some(job) => Some(timings.time("geometry_ms", || job.curves(&detection))?),
+                Some(job) => Some(timings.time("link_ms", || job.spec.curves(&detection))?),
                 None => None,
             };
             let picture = timings.time("render_ms", || {
@@ -581,7 +597,9 @@ pub fn detect(args: DetectArgs) -> Result<ExitCode> {
             written.with_context(|| path.display().to_string())?;
         }
         if let (Some(job), Some(curves)) = (&plan.points, &curves) {
-            job.write(curves, &detection, &args.options, photo.as_ref())?;
+            let photo = photo.as_ref();
+            job.spec
+                .write(&job.path, curves, &detection, &args.options, photo)?;
         }
         Ok(())
     })?;

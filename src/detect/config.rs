@@ -8,7 +8,7 @@ use thiserror::Error;
 
 use super::derivatives::{Derivatives, EdgeOrderError, Operator};
 use super::edges::threshold::{Exact, Threshold};
-use super::pipeline::{Decision, Pipeline};
+use super::pipeline::{Decision, Pipeline, Suppression};
 use super::rule::{checked, EdgeRule, ThresholdError};
 use super::smoothing::{GaussianKernel, SigmaError};
 
@@ -16,6 +16,8 @@ use super::smoothing::{GaussianKernel, SigmaError};
 pub const CANNY_SIGMA: f32 = 1.4;
 /// The smoothing of the automatic threshold ([`Threshold::Auto`]) when no sigma is given.
 pub const AUTO_SIGMA: f32 = 1.0;
+/// The smoothing of the Laplacian of Gaussian ([`Operator::Log`]) when no sigma is given.
+pub const LOG_SIGMA: f32 = 2.0;
 
 /// What to detect and how: the options of `detect`, `batch` and `preview`.
 ///
@@ -39,12 +41,13 @@ pub struct DetectConfig {
     /// Order of the one-sided differences at the image borders.
     pub edge_order: EdgeOrder,
     /// Gaussian smoothing before differentiating; `Some(0.0)` for none. `None`: none, except
-    /// [`CANNY_SIGMA`] with [`EdgeRule::Canny`] and [`AUTO_SIGMA`] with [`Threshold::Auto`].
+    /// [`LOG_SIGMA`] with [`Operator::Log`], [`CANNY_SIGMA`] with [`EdgeRule::Canny`] and
+    /// [`AUTO_SIGMA`] with [`Threshold::Auto`].
     pub sigma: Option<f32>,
     /// How edges are decided from the magnitude.
     pub rule: EdgeRule,
     /// Non-maximum suppression: one-pixel-wide edges (implied by Canny and by the automatic
-    /// level).
+    /// level). Not with [`Operator::Log`], whose zero crossings are one pixel wide already.
     pub thin: bool,
 }
 
@@ -143,6 +146,12 @@ pub enum ConfigError {
     /// A threshold value or percentage out of range.
     #[error(transparent)]
     Threshold(#[from] ThresholdError),
+    /// The Laplacian of Gaussian with an option that thins its edges another way.
+    #[error(
+        "the log operator does not go with {0}: its edges are the zero crossings of the \
+         Laplacian, one pixel wide already, not maxima of the gradient"
+    )]
+    LogWith(&'static str),
 }
 
 impl DetectConfig {
@@ -152,11 +161,13 @@ impl DetectConfig {
         self.rule == EdgeRule::Threshold(Threshold::Auto)
     }
 
-    /// The smoothing applied: the given sigma, else [`CANNY_SIGMA`] with Canny or
-    /// [`AUTO_SIGMA`] with the automatic level, else 0 (none).
+    /// The smoothing applied: the given sigma, else [`LOG_SIGMA`] with the Laplacian of
+    /// Gaussian, [`CANNY_SIGMA`] with Canny or [`AUTO_SIGMA`] with the automatic level, else 0
+    /// (none).
     ///
     /// ```
     /// use edgegrad::DetectConfig;
+    /// use edgegrad::detect::derivatives::Operator;
     /// use edgegrad::detect::edges::threshold::Threshold;
     /// use edgegrad::detect::rule::EdgeRule;
     /// assert_eq!(DetectConfig::default().effective_sigma(), 1.0);
@@ -164,40 +175,68 @@ impl DetectConfig {
     /// assert_eq!(canny.effective_sigma(), 1.4);
     /// let otsu = DetectConfig { rule: EdgeRule::Threshold(Threshold::Otsu), ..Default::default() };
     /// assert_eq!(otsu.effective_sigma(), 0.0);
+    /// let log = DetectConfig { operator: Operator::Log, ..otsu };
+    /// assert_eq!(log.effective_sigma(), 2.0);
     /// ```
     pub fn effective_sigma(&self) -> f32 {
         match self.sigma {
             Some(s) => s,
+            None if self.operator == Operator::Log => LOG_SIGMA,
             None if self.rule.is_canny() => CANNY_SIGMA,
             None if self.is_auto() => AUTO_SIGMA,
             None => 0.0,
         }
     }
 
-    /// True when edges are thinned: `thin`, Canny, or the automatic level.
+    /// True when edges are one pixel wide: `thin`, Canny, the automatic level, or the zero
+    /// crossings of the Laplacian of Gaussian.
     ///
     /// ```
     /// use edgegrad::DetectConfig;
+    /// use edgegrad::detect::derivatives::Operator;
     /// use edgegrad::detect::edges::threshold::Threshold;
     /// use edgegrad::detect::rule::EdgeRule;
     /// assert!(DetectConfig::default().thins());
     /// let value = DetectConfig { rule: EdgeRule::Threshold(Threshold::Value(0.1)), ..Default::default() };
     /// assert!(!value.thins());
+    /// assert!(DetectConfig { operator: Operator::Log, ..value }.thins());
     /// ```
     pub fn thins(&self) -> bool {
-        self.thin || self.rule.is_canny() || self.is_auto()
+        self.thin || self.rule.is_canny() || self.is_auto() || self.operator == Operator::Log
+    }
+
+    /// How the edges are made one pixel wide.
+    fn suppression(&self) -> Suppression {
+        if self.operator == Operator::Log {
+            Suppression::Crossings
+        } else if self.thins() {
+            Suppression::Maxima
+        } else {
+            Suppression::None
+        }
     }
 
     /// Checks every value and makes the pipeline.
     ///
     /// ```
     /// use edgegrad::detect::config::{ConfigError, DetectConfig};
+    /// use edgegrad::detect::derivatives::Operator;
     /// use edgegrad::detect::edges::threshold::Threshold;
     /// use edgegrad::detect::rule::{EdgeRule, ThresholdError};
     /// let c = DetectConfig { rule: EdgeRule::Threshold(Threshold::Percent(101.0)), ..Default::default() };
     /// assert_eq!(c.build(), Err(ConfigError::Threshold(ThresholdError::Percent(101.0))));
+    /// let log = DetectConfig { operator: Operator::Log, thin: true, ..Default::default() };
+    /// assert_eq!(log.build(), Err(ConfigError::LogWith("thin")));
     /// ```
     pub fn build(self) -> Result<Pipeline, ConfigError> {
+        if self.operator == Operator::Log {
+            if self.thin {
+                return Err(ConfigError::LogWith("thin"));
+            }
+            if self.rule.is_canny() {
+                return Err(ConfigError::LogWith("canny"));
+            }
+        }
         let sigma = self.effective_sigma();
         let smoothing = if sigma == 0.0 {
             None
@@ -215,6 +254,6 @@ impl DetectConfig {
             EdgeRule::Hysteresis(levels) => Decision::Hysteresis(Some(levels.pair())),
             EdgeRule::Canny(levels) => Decision::Hysteresis(levels.map(|l| l.pair())),
         };
-        Ok(Pipeline::new(derivatives, rule, self.thins()))
+        Ok(Pipeline::new(derivatives, rule, self.suppression()))
     }
 }

@@ -9,6 +9,9 @@
 //!   derivative's direction with the weights `[1 2 1] / 4`, `[3 10 3] / 16` and `[1 1 1] / 3`
 //!   (pixels outside the image replicate the border), then take `np.gradient` along it. Inside
 //!   the image that is the textbook 3x3 kernel divided by 8, 32 and 6.
+//! - [`Operator::Log`] (Marr–Hildreth) has [`Operator::Central`]'s derivatives; what makes it
+//!   another detector is the Laplacian of the smoothed grid (`GradientRows::laplacian`), whose
+//!   zero crossings are its edges.
 //!
 //! An axis of one sample has derivative 0 along it; an axis of two samples uses first-order
 //! borders whatever `edge_order` says (numpy refuses both).
@@ -47,15 +50,21 @@ pub enum Operator {
     Scharr,
     /// Prewitt: `[1 1 1] / 3` across, central difference along.
     Prewitt,
+    /// Marr–Hildreth: edges are the zero crossings of the Laplacian of the smoothed grid
+    /// (`GradientRows::laplacian`); its derivatives (the gradient whose magnitude the
+    /// threshold applies to) are the central differences of the smoothed grid, as
+    /// [`Operator::Central`]'s.
+    Log,
 }
 
 impl Operator {
     /// Every operator, in the order the preview cycles through them.
-    pub const ALL: [Operator; 4] = [
+    pub const ALL: [Operator; 5] = [
         Operator::Central,
         Operator::Sobel,
         Operator::Scharr,
         Operator::Prewitt,
+        Operator::Log,
     ];
 
     /// The operator's name, as `--operator` takes it.
@@ -72,6 +81,7 @@ impl Operator {
             Operator::Sobel => "sobel",
             Operator::Scharr => "scharr",
             Operator::Prewitt => "prewitt",
+            Operator::Log => "log",
         }
     }
 
@@ -82,6 +92,9 @@ impl Operator {
             Operator::Sobel => "Sobel, scaled to estimate the derivative",
             Operator::Scharr => "Scharr, scaled to estimate the derivative",
             Operator::Prewitt => "Prewitt, scaled to estimate the derivative",
+            Operator::Log => {
+                "Marr-Hildreth: zero crossings of the Laplacian of Gaussian (sigma 2 unless given)"
+            }
         }
     }
 
@@ -89,7 +102,7 @@ impl Operator {
     /// `None` for the central difference.
     fn across_weights(self) -> Option<(f32, f32)> {
         match self {
-            Operator::Central => None,
+            Operator::Central | Operator::Log => None,
             Operator::Sobel => Some((0.25, 0.5)),
             Operator::Scharr => Some((3.0 / 16.0, 10.0 / 16.0)),
             Operator::Prewitt => Some((1.0 / 3.0, 1.0 / 3.0)),
@@ -99,7 +112,7 @@ impl Operator {
 
 /// The name of an unknown operator.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown operator {0:?} (expected central, sobel, scharr or prewitt)")]
+#[error("unknown operator {0:?} (expected central, sobel, scharr, prewitt or log)")]
 pub struct UnknownOperator(pub String);
 
 impl std::str::FromStr for Operator {
@@ -454,6 +467,46 @@ impl<'k, S: RowSource> GradientRows<'k, S> {
         }
     }
 
+    /// Writes row `y` of the Laplacian of the grid (of the smoothed image when smoothing):
+    /// the five-point `f[y][x-1] + f[y][x+1] + f[y-1][x] + f[y+1][x] - 4 f[y][x]`, the grid
+    /// continuing as at its border outside the image (replicate), so that a constant grid has
+    /// Laplacian 0 everywhere, borders included.
+    #[inline(always)]
+    pub fn laplacian(&mut self, y: usize, out: &mut [f32]) {
+        let n = self.source.rows();
+        let (up, down) = (y.saturating_sub(1), (y + 1).min(n - 1));
+        for k in [up, y, down] {
+            self.grid_row(k);
+        }
+        let (u, c, d) = (self.grid.row(up), self.grid.row(y), self.grid.row(down));
+        let cols = c.len();
+        let at = |x: usize| {
+            let (l, r) = (c[x.saturating_sub(1)], c[(x + 1).min(cols - 1)]);
+            five_point(l, r, u[x], d[x], c[x])
+        };
+        if cols < 3 {
+            for (x, o) in out.iter_mut().enumerate() {
+                *o = at(x);
+            }
+            return;
+        }
+        out[0] = at(0);
+        out[cols - 1] = at(cols - 1);
+        let k = cols - 2;
+        let (o, centre) = (&mut out[1..cols - 1], &c[1..cols - 1]);
+        let (left, right, up, down) = (&c[..k], &c[2..], &u[1..cols - 1], &d[1..cols - 1]);
+        for (((((o, &l), &r), &u), &d), &c) in o
+            .iter_mut()
+            .zip(left)
+            .zip(right)
+            .zip(up)
+            .zip(down)
+            .zip(centre)
+        {
+            *o = five_point(l, r, u, d, c);
+        }
+    }
+
     /// Writes row `y` of `dx` and `dy`.
     #[inline(always)]
     pub fn compute(&mut self, y: usize, dx: &mut [f32], dy: &mut [f32]) {
@@ -516,6 +569,13 @@ impl<'k, S: RowSource> GradientRows<'k, S> {
             ),
         }
     }
+}
+
+/// The five-point Laplacian of a sample `c` with its neighbours left, right, up and down, summed
+/// in one fixed order (every path gives the same bits).
+#[inline(always)]
+fn five_point(l: f32, r: f32, u: f32, d: f32, c: f32) -> f32 {
+    ((l + r) + (u + d)) - 4.0 * c
 }
 
 /// Grid rows `y - 1`, `y`, `y + 1` and the derivative along row `y` at its two ends.

@@ -9,6 +9,7 @@ use std::str::FromStr;
 use image::{DynamicImage, RgbImage};
 use thiserror::Error;
 
+use super::geometry;
 use super::pipeline::{Detection, Wanted};
 use crate::image::render::{self, Depth};
 
@@ -38,6 +39,9 @@ pub enum Picture {
     Direction,
     /// The edges in yellow over the dimmed photo.
     Overlay,
+    /// The edges' sub-pixel points linked into curves ([`geometry`]), each in
+    /// a colour of its own, over the dimmed photo (needs one-pixel-wide edges).
+    Contours,
 }
 
 /// A picture drawn from results the detection lacks: the pipeline was not asked for them
@@ -64,13 +68,14 @@ pub struct MissingResult {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error(
-    "unknown picture {0:?} (expected original, edges, magnitude, dx, dy, direction or overlay)"
+    "unknown picture {0:?} (expected original, edges, magnitude, dx, dy, direction, overlay or \
+     contours)"
 )]
 pub struct UnknownPicture(pub String);
 
 impl Picture {
     /// Every picture: the photo, the edges, the maps, the overlay.
-    pub const ALL: [Picture; 7] = [
+    pub const ALL: [Picture; 8] = [
         Picture::Original,
         Picture::Edges,
         Picture::Magnitude,
@@ -78,6 +83,7 @@ impl Picture {
         Picture::Dy,
         Picture::Direction,
         Picture::Overlay,
+        Picture::Contours,
     ];
 
     /// The picture's name, as `--output` spells it and as saved file names use it.
@@ -94,6 +100,7 @@ impl Picture {
             Picture::Dy => "dy",
             Picture::Direction => "direction",
             Picture::Overlay => "overlay",
+            Picture::Contours => "contours",
         }
     }
 
@@ -111,6 +118,9 @@ impl Picture {
             Picture::Dy => "The derivative along y on a diverging colour map",
             Picture::Direction => "The gradient direction as hue, the magnitude as brightness",
             Picture::Overlay => "Edges over the dimmed photo",
+            Picture::Contours => {
+                "Sub-pixel edge curves over the dimmed photo, a colour per curve (thinned edges)"
+            }
         }
     }
 
@@ -128,6 +138,7 @@ impl Picture {
         match self {
             Picture::Original => none,
             Picture::Edges | Picture::Overlay => Wanted::edges(),
+            Picture::Contours => geometry::WANTED,
             Picture::Magnitude => Wanted {
                 magnitude: true,
                 ..none
@@ -142,13 +153,17 @@ impl Picture {
         }
     }
 
-    /// True when drawing the picture needs the photo (the original and the overlay).
+    /// True when drawing the picture needs the photo (the original, the overlay, the
+    /// contours).
     ///
     /// ```
     /// assert!(!edgegrad::detect::Picture::Magnitude.needs_photo());
     /// ```
     pub fn needs_photo(self) -> bool {
-        matches!(self, Picture::Original | Picture::Overlay)
+        matches!(
+            self,
+            Picture::Original | Picture::Overlay | Picture::Contours
+        )
     }
 
     /// Draws the picture at the image's size from `detection` and the `photo`; `depth` is the
@@ -178,6 +193,11 @@ impl Picture {
             Picture::Original => photo()?.clone().into(),
             Picture::Edges => render::edges(edges()?.clone()).into(),
             Picture::Overlay => render::overlay(photo()?, edges()?.view()).into(),
+            Picture::Contours => {
+                let points = self.lacks("the edge points (thinned edges)");
+                let curves = geometry::contours(d, 0.0).map_err(|_| points)?;
+                render::contours(photo()?, &curves).into()
+            }
             Picture::Magnitude => render::magnitude(magnitude()?.view(), depth).into(),
             Picture::Direction => {
                 let direction = d.direction.as_ref().ok_or(self.lacks("the direction"))?;
@@ -266,7 +286,7 @@ mod tests {
         }
         let mut names: Vec<_> = Picture::ALL.iter().map(|p| p.name()).collect();
         names.dedup();
-        assert_eq!(names.len(), 7);
+        assert_eq!(names.len(), 8);
         assert!("Edges".parse::<Picture>().is_err());
     }
 

@@ -35,6 +35,7 @@ use super::derivatives::Derivatives;
 use super::edges::auto::AutoRule;
 use super::edges::steady::SteadyLevels;
 use super::edges::threshold::Exact;
+use super::geometry::Located;
 use super::picture::Picture;
 use crate::image::render::Depth;
 use crate::image::LumaView;
@@ -51,12 +52,23 @@ pub(crate) enum Decision {
     Hysteresis(Option<(f32, f32)>),
 }
 
+/// How edges are made one pixel wide, if they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Suppression {
+    /// Not thinned: every pixel the rule passes is an edge.
+    None,
+    /// Non-maximum suppression along the gradient (`thin`, Canny, the automatic level).
+    Maxima,
+    /// The zero crossings of the Laplacian ([`Operator::Log`](super::derivatives::Operator::Log)).
+    Crossings,
+}
+
 /// A validated configuration, ready to run on any number of images.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pipeline {
     derivatives: Derivatives,
     rule: Decision,
-    thin: bool,
+    suppression: Suppression,
     /// The peak magnitude the derivatives give a sharp black-to-white step.
     step: f32,
 }
@@ -80,6 +92,9 @@ pub struct Wanted {
     pub dx: bool,
     /// The derivative along y (axis 0).
     pub dy: bool,
+    /// The sub-pixel points of the edges ([`Detection::points`]); computed with the edge map,
+    /// when the edges are one pixel wide ([`Pipeline::thins`]).
+    pub points: bool,
 }
 
 impl Wanted {
@@ -91,7 +106,7 @@ impl Wanted {
         }
     }
 
-    /// Everything.
+    /// Every map and the edge map (not the points).
     pub fn all() -> Self {
         Wanted {
             edges: true,
@@ -99,6 +114,7 @@ impl Wanted {
             direction: true,
             dx: true,
             dy: true,
+            points: false,
         }
     }
 
@@ -116,10 +132,11 @@ impl Wanted {
             direction: self.direction || other.direction,
             dx: self.dx || other.dx,
             dy: self.dy || other.dy,
+            points: self.points || other.points,
         }
     }
 
-    /// The names of the outputs, in the order of [`Wanted`]'s fields.
+    /// The names of the array outputs, in the order of [`Wanted`]'s fields.
     pub const NAMES: [&'static str; 5] = ["edges", "magnitude", "direction", "dx", "dy"];
 
     /// The outputs named (each one of [`Wanted::NAMES`]); at least one.
@@ -189,16 +206,20 @@ pub struct Detection {
     pub threshold: f32,
     /// The `(low, high)` hysteresis levels used, when hysteresis was used.
     pub hysteresis: Option<(f32, f32)>,
+    /// The sub-pixel points of the edges, one per pixel they were fitted at, in raster order
+    /// of those pixels ([`geometry`](super::geometry) links them into curves): when wanted
+    /// and the edges are one pixel wide.
+    pub points: Option<Vec<Located>>,
 }
 
 impl Pipeline {
     /// A pipeline of checked parts.
-    pub(super) fn new(derivatives: Derivatives, rule: Decision, thin: bool) -> Self {
+    pub(super) fn new(derivatives: Derivatives, rule: Decision, suppression: Suppression) -> Self {
         let step = derivatives.step_response();
         Pipeline {
             derivatives,
             rule,
-            thin,
+            suppression,
             step,
         }
     }
@@ -263,8 +284,8 @@ impl Pipeline {
     ) -> Detection {
         if wanted.any_map() {
             maps::run(self, luma, wanted, steady, timings)
-        } else if wanted.edges {
-            fused::run(self, luma, steady, map, timings)
+        } else if wanted.edges || wanted.points {
+            fused::run(self, luma, steady, wanted.points, map, timings)
         } else {
             Detection {
                 threshold: f32::NAN,
@@ -360,14 +381,15 @@ impl Pipeline {
         pictures::colour(picture, depth)
     }
 
-    /// Whether the edges are thinned to one pixel (non-maximum suppression: `thin`, Canny or
-    /// the automatic level), as [`geometry`](super::geometry) needs them.
+    /// Whether the edges are one pixel wide (non-maximum suppression: `thin`, Canny or the
+    /// automatic level; or the zero crossings of the Laplacian), as
+    /// [`geometry`](super::geometry) needs them.
     ///
     /// ```
     /// assert!(edgegrad::DetectConfig::default().build().unwrap().thins());
     /// ```
     pub fn thins(&self) -> bool {
-        self.thin
+        self.suppression != Suppression::None
     }
 
     /// The derivative operator with its smoothing.

@@ -19,7 +19,7 @@ mod tests {
 
     use crate::detect::derivatives::{Derivatives, Operator};
     use crate::detect::edges::threshold::Exact;
-    use crate::detect::pipeline::{Decision, Detection, Pipeline, Wanted};
+    use crate::detect::pipeline::{Decision, Detection, Pipeline, Suppression, Wanted};
     use crate::detect::smoothing::GaussianKernel;
     use crate::image::LumaView;
     use crate::numeric::simd::test_switch::narrow_and_wide;
@@ -66,7 +66,11 @@ mod tests {
         let mut all = Vec::new();
         for d in derivatives {
             for rule in &rules {
-                for thin in [false, true] {
+                for thin in [
+                    Suppression::None,
+                    Suppression::Maxima,
+                    Suppression::Crossings,
+                ] {
                     all.push(Pipeline::new(d.clone().unwrap(), rule.clone(), thin));
                 }
             }
@@ -77,11 +81,20 @@ mod tests {
     /// Every output of a detection, floats as bits.
     fn bits(d: &Detection) -> impl PartialEq + std::fmt::Debug {
         let map = |m: &Option<Array2<f32>>| m.as_ref().map(|m| m.mapv(f32::to_bits));
+        let points = d.points.as_ref().map(|points| {
+            let point = |p: &crate::detect::geometry::Located| {
+                let q = p.point;
+                let floats = [p.gx, p.gy, q.x, q.y, q.strength, q.direction];
+                (p.row, p.col, floats.map(f32::to_bits))
+            };
+            points.iter().map(point).collect::<Vec<_>>()
+        });
         (
             d.edges.clone(),
             [&d.dx, &d.dy, &d.magnitude, &d.direction].map(map),
             d.threshold.to_bits(),
             d.hysteresis.map(|(l, h)| (l.to_bits(), h.to_bits())),
+            points,
         )
     }
 
@@ -109,7 +122,11 @@ mod tests {
                     ("f32", LumaView::F32(c.view())),
                 ] {
                     for p in &pipelines {
-                        for wanted in [Wanted::edges(), Wanted::all()] {
+                        let points = Wanted {
+                            points: true,
+                            ..Wanted::edges()
+                        };
+                        for wanted in [Wanted::edges(), Wanted::all(), points] {
                             let d = p.run(luma, &wanted, &mut Timings::new());
                             out.push((format!("{rows}x{cols} {depth} {p:?} {wanted:?}"), bits(&d)));
                         }

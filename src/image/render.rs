@@ -1,5 +1,6 @@
 //! Pictures of detection results: the edge mask, the normalised magnitude, the direction as a
-//! colour wheel, the signed derivatives on a diverging colour map, and edges over the photo.
+//! colour wheel, the signed derivatives on a diverging colour map, edges over the photo, and
+//! linked curves over it, coloured curve by curve.
 //!
 //! Every function takes the arrays of a detection (axis 0 = y, axis 1 = x) and returns an
 //! `image` buffer of the same size; writing files is [`crate::image::encode`]'s job. Non-finite values
@@ -8,10 +9,13 @@
 pub(crate) mod rows;
 
 use image::{GrayImage, ImageBuffer, Luma, RgbImage};
+use imageproc::drawing::draw_line_segment_mut;
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
 use rows::{round_up, Diverging, Wheel};
+
+use super::curves::{Curves, EdgePoint};
 
 /// The bit depth of a gray picture.
 ///
@@ -258,6 +262,53 @@ pub fn overlay(photo: &RgbImage, mask: ArrayView2<'_, u8>) -> RgbImage {
                 }
             }
         });
+    out
+}
+
+/// The colours [`contours`] gives the curves in turn (colorous's Tableau 10, bright enough to
+/// stand out on a dimmed photo).
+fn curve_colour(i: usize) -> [u8; 3] {
+    let c = colorous::TABLEAU10[i % colorous::TABLEAU10.len()];
+    [c.r, c.g, c.b]
+}
+
+/// The curves over the dimmed photo (dimmed as [`overlay`] does), each drawn as the polyline
+/// through its points in a colour of its own (ten colours in turn), a closed curve with its
+/// closing segment. Each point is drawn in the pixel it lies in (its position rounded to the
+/// nearest pixel centre; the line between two of them is Bresenham's between those pixels).
+///
+/// ```
+/// use edgegrad::image::curves::{Curve, Curves, EdgePoint};
+/// let p = |x, y| EdgePoint { x, y, strength: 1.0, direction: 0.0 };
+/// let line = Curve { points: vec![p(0.0, 1.0), p(3.0, 1.0)], closed: false };
+/// let curves = Curves { width: 4, height: 3, curves: vec![line] };
+/// let photo = image::RgbImage::from_pixel(4, 3, image::Rgb([200, 100, 0]));
+/// let pic = edgegrad::image::render::contours(&photo, &curves);
+/// assert_eq!(pic.get_pixel(0, 0).0, [90, 45, 0]);
+/// assert_ne!(pic.get_pixel(2, 1).0, [90, 45, 0]);
+/// ```
+pub fn contours(photo: &RgbImage, curves: &Curves) -> RgbImage {
+    let mut out = overlay(
+        photo,
+        ArrayView2::from_shape((0, 0), &[]).expect("an empty view"),
+    );
+    // imageproc's line starts at the pixel its end points truncate to (with (0, 0) the centre
+    // of the top-left pixel, a point at x = 4.7 would be drawn in column 4, not 5), so the end
+    // points are given rounded.
+    let pixel = |p: &EdgePoint| (p.x.round(), p.y.round());
+    for (i, curve) in curves.curves.iter().enumerate() {
+        let colour = image::Rgb(curve_colour(i));
+        let points = &curve.points;
+        let closing = curve.closed && points.len() > 2;
+        let segments = points.windows(2).map(|w| (&w[0], &w[1]));
+        let last = closing.then(|| (&points[points.len() - 1], &points[0]));
+        for (a, b) in segments.chain(last) {
+            draw_line_segment_mut(&mut out, pixel(a), pixel(b), colour);
+        }
+        if let [only] = points.as_slice() {
+            draw_line_segment_mut(&mut out, pixel(only), pixel(only), colour);
+        }
+    }
     out
 }
 

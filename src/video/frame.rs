@@ -24,9 +24,12 @@ use crate::image::{luma_of, Luma, LumaView};
 pub fn picture_format(picture: Picture) -> PixelFormat {
     match picture {
         Picture::Edges | Picture::Magnitude => PixelFormat::Gray8,
-        Picture::Original | Picture::Dx | Picture::Dy | Picture::Direction | Picture::Overlay => {
-            PixelFormat::Rgb24
-        }
+        Picture::Original
+        | Picture::Dx
+        | Picture::Dy
+        | Picture::Direction
+        | Picture::Overlay
+        | Picture::Contours => PixelFormat::Rgb24,
     }
 }
 

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Args;
-use edgegrad::batch::plan::FolderPlan;
+use edgegrad::batch::plan::{companion_of, FolderPlan};
 use edgegrad::batch::runner::{run_plan_each, FileRecord, Processed, RunOptions, Status};
 use edgegrad::batch::shard::{ShardError, ShardSpec};
-use edgegrad::detect::{EdgeRule, Picture, Pipeline};
+use edgegrad::detect::{geometry, Detection, EdgeRule, Picture, Pipeline};
 use edgegrad::image::encode::encode_png;
 use edgegrad::image::render::Depth;
 use edgegrad::image::{load_reusing, LoadBuffers, LoadOptions, Loaded};
@@ -26,6 +26,7 @@ mod report;
 use report::{Entries, Report, Tally};
 
 use super::detect::{depth_conflict, load_error_message, DetectOptions};
+use super::points::{check_contours, BatchPointsArgs, PointsSpec};
 use super::UsageError;
 
 /// Edge maps for every image in a folder tree, in parallel.
@@ -47,6 +48,9 @@ pub struct BatchArgs {
 
     #[command(flatten)]
     detect: DetectOptions,
+
+    #[command(flatten)]
+    geometry: BatchPointsArgs,
 
     /// Bits per sample of magnitude pictures (--output magnitude): 8 or 16. Other pictures are
     /// 8-bit, so 16 with another --output is an error.
@@ -94,11 +98,15 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode> {
         .map(|spec| spec.resolve(|name| std::env::var(name).ok()))
         .transpose()
         .map_err(|e| UsageError(e.to_string()))?;
-    let work = FileWork::new(&args.detect, args.depth)?;
+    let work = FileWork::new(&args.detect, &args.geometry, args.depth)?;
     let plan =
         FolderPlan::new(&args.in_dir, &args.out_dir).map_err(|e| UsageError(e.to_string()))?;
     let plan = match shard {
         Some(shard) => plan.shard(shard),
+        None => plan,
+    };
+    let plan = match &work.points {
+        Some(points) => plan.with_companion(points.extension()),
         None => plan,
     };
     if let Some(path) = &args.report {
@@ -230,33 +238,46 @@ fn progress_bar(len: usize, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// What is done to each file: the detect pipeline and the picture `--output` names.
+/// What is done to each file: the detect pipeline, the picture `--output` names and the points
+/// `--points` asks for.
 struct FileWork {
     pipeline: Pipeline,
+    options: DetectOptions,
     load: LoadOptions,
     picture: Picture,
     depth: Depth,
+    points: Option<PointsSpec>,
     /// Decoding buffers between files: each worker takes one and gives it back.
     buffers: Mutex<Vec<LoadBuffers>>,
 }
 
 impl FileWork {
-    fn new(options: &DetectOptions, depth: Depth) -> Result<FileWork, UsageError> {
+    fn new(
+        options: &DetectOptions,
+        geometry: &BatchPointsArgs,
+        depth: Depth,
+    ) -> Result<FileWork, UsageError> {
         let picture = options.output;
         if depth == Depth::Sixteen && picture != Picture::Magnitude {
             return Err(depth_conflict(picture, ""));
         }
+        let pipeline = options.pipeline()?;
+        check_contours(picture, &pipeline)?;
+        let points = geometry.spec(&pipeline)?;
+        let background = points.as_ref().is_some_and(|p| p.background);
         Ok(FileWork {
-            pipeline: options.pipeline()?,
-            load: options.load_options(picture.needs_photo()),
+            pipeline,
+            options: options.clone(),
+            load: options.load_options(picture.needs_photo() || background),
             picture,
             depth,
+            points,
             buffers: Mutex::new(Vec::new()),
         })
     }
 
-    /// Loads `input`, runs the pipeline and writes the picture to `output` (atomically). The
-    /// error names the cause; the caller knows the file.
+    /// Loads `input`, runs the pipeline and writes the picture to `output` (atomically), and
+    /// the points beside it. The error names the cause; the caller knows the file.
     fn process(&self, input: &Path, output: &Path) -> Result<Processed> {
         let mut timings = Timings::new();
         let pool = || self.buffers.lock().unwrap_or_else(PoisonError::into_inner);
@@ -268,14 +289,31 @@ impl FileWork {
             .map_err(|e| anyhow!(load_error_message(&e)))?;
         let (height, width) = luma.dim();
         // A map picture is drawn band by band, without the float maps.
-        let banded = self
-            .pipeline
-            .draw(luma.view(), self.picture, self.depth, &mut timings);
+        let banded = match self.points {
+            Some(_) => None,
+            None => self
+                .pipeline
+                .draw(luma.view(), self.picture, self.depth, &mut timings),
+        };
+        let mut curves = None;
         let (picture, edge_fraction, threshold) = match banded {
             Some(picture) => (picture, None, None),
             None => {
-                let wanted = self.picture.wanted();
+                let wanted = match self.points {
+                    Some(_) => self.picture.wanted().union(geometry::WANTED),
+                    None => self.picture.wanted(),
+                };
                 let mut detection = self.pipeline.run(luma.view(), &wanted, &mut timings);
+                if let Some(spec) = &self.points {
+                    let found = timings.time("link_ms", || spec.curves(&detection))?;
+                    // The levels, for the JSON's options.
+                    let levels = Detection {
+                        threshold: detection.threshold,
+                        hysteresis: detection.hysteresis,
+                        ..Detection::default()
+                    };
+                    curves = Some((spec, found, levels));
+                }
                 let edge_fraction = detection.edges.as_ref().map(|e| {
                     let edges = e.iter().filter(|&&v| v != 0).count();
                     edges as f64 / e.len().max(1) as f64
@@ -300,11 +338,22 @@ impl FileWork {
                 })
             })
             .context("cannot write the output")?;
+        let points = match &curves {
+            Some((spec, curves, levels)) => {
+                let path = companion_of(output, spec.extension());
+                timings.time("encode_ms", || {
+                    spec.write(&path, curves, levels, &self.options, photo.as_ref())
+                })?;
+                Some((curves.point_count(), curves.curves.len()))
+            }
+            None => None,
+        };
         Ok(Processed {
             width,
             height,
             edge_fraction,
             threshold,
+            points,
             stages: timings.stages().to_vec(),
         })
     }
@@ -335,5 +384,7 @@ fn describe(args: &BatchArgs, jobs: usize) -> Value {
         "keep_orientation": d.keep_orientation,
         "jobs": jobs,
         "skip_existing": args.skip_existing,
+        "points": args.geometry.points.map(|f| f.extension()),
+        "min_length": args.geometry.min_length,
     })
 }

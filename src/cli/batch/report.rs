@@ -268,6 +268,8 @@ struct ShardEntry {
 struct FileEntry<'a> {
     input: String,
     output: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    points: Option<String>,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
@@ -280,6 +282,10 @@ struct FileEntry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     threshold: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    point_count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    curve_count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     milliseconds: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "stage_map")]
     timings: Option<Vec<(&'static str, f64)>>,
@@ -291,12 +297,15 @@ impl<'a> FileEntry<'a> {
         FileEntry {
             input: slash_path(&record.input),
             output: record.output.as_deref().map(slash_path),
+            points: record.companions.first().map(|p| slash_path(p)),
             status: record.status.name(),
             error: record.error.as_deref(),
             width: p.map(|p| p.width),
             height: p.map(|p| p.height),
             edge_fraction: p.and_then(|p| p.edge_fraction),
             threshold: p.and_then(|p| p.threshold),
+            point_count: p.and_then(|p| p.points).map(|(n, _)| n),
+            curve_count: p.and_then(|p| p.points).map(|(_, n)| n),
             milliseconds: record.milliseconds.map(round3),
             timings: p.map(|p| p.stages.iter().map(|&(k, v)| (k, round3(v))).collect()),
         }
@@ -336,6 +345,7 @@ mod tests {
         FileRecord {
             input: PathBuf::from(input),
             output: (status != Status::Failed).then(|| PathBuf::from(format!("{input}.png"))),
+            companions: Vec::new(),
             status,
             error: (status == Status::Failed).then(|| "corrupt".to_string()),
             processed: (status == Status::Ok).then(|| Processed {
@@ -343,6 +353,7 @@ mod tests {
                 height: 2,
                 edge_fraction: Some(0.25),
                 threshold: Some(0.1),
+                points: None,
                 stages: stages.to_vec(),
             }),
             milliseconds: (status == Status::Ok).then_some(12.0),
@@ -364,6 +375,7 @@ mod tests {
                 path: "d/e.png".into(),
                 error: "corrupt".into(),
             }],
+            companions: Vec::new(),
         };
         let records = vec![
             (0, record("d/e.png", Status::Failed, &[])),

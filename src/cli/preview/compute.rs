@@ -8,7 +8,8 @@ use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
 use edgegrad::detect::{Detection, Picture, Wanted};
-use edgegrad::image::render::Depth;
+use edgegrad::image::curves::Curves;
+use edgegrad::image::render::{self, Depth};
 use edgegrad::image::{load, LoadOptions, Loaded, Luma};
 use edgegrad::io::atomic::{same_file, write_atomically};
 use edgegrad::timings::Timings;
@@ -158,7 +159,9 @@ impl Computer {
         }
         self.have.record(r, o.work, missing);
         if o.work >= Work::Render {
-            let picture = timings.time("render_ms", || draw(r.view, photo, &self.detection))?;
+            let thins = r.pipeline.thins();
+            let picture =
+                timings.time("render_ms", || draw(r.view, photo, &self.detection, thins))?;
             self.picture = Some(picture);
         }
         if o.work >= Work::Scale && r.window.0 * r.window.1 > 0 {
@@ -223,6 +226,7 @@ fn merge(kept: &mut Detection, new: Detection) {
         kept.edges = new.edges;
         kept.threshold = new.threshold;
         kept.hysteresis = new.hysteresis;
+        kept.points = new.points;
     }
     for (k, n) in [
         (&mut kept.magnitude, new.magnitude),
@@ -237,7 +241,18 @@ fn merge(kept: &mut Detection, new: Detection) {
 }
 
 /// Renders `view` at the image's size (8-bit, as the window shows it).
-fn draw(view: Picture, photo: &Photo, d: &Detection) -> Result<Canvas, String> {
+/// Draws `view` of the photo and its detection. Edges that are not thinned have no curves: their
+/// contours view is the dimmed photo alone (the title says what gives curves).
+fn draw(view: Picture, photo: &Photo, d: &Detection, thins: bool) -> Result<Canvas, String> {
+    if view == Picture::Contours && !thins {
+        let (width, height) = photo.rgb.dimensions();
+        let none = Curves {
+            width: width as usize,
+            height: height as usize,
+            curves: Vec::new(),
+        };
+        return Ok(Canvas::Rgb(render::contours(&photo.rgb, &none)));
+    }
     let picture = view
         .draw(d, Some(&photo.rgb), Depth::Eight)
         .map_err(|e| e.to_string())?;
@@ -266,6 +281,7 @@ mod tests {
     use super::super::freshness::FileId;
     use super::super::plain;
     use super::*;
+    use edgegrad::DetectConfig;
     use std::sync::mpsc;
 
     /// A 6x4 image, black on the left half and white on the right, in `dir`.
@@ -332,6 +348,29 @@ mod tests {
             assert_eq!(o.problem, None, "{view:?}");
             assert!(o.frame.is_some(), "{view:?}");
         }
+    }
+
+    #[test]
+    fn the_contours_view_draws_curves_of_thinned_edges_and_the_dimmed_photo_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = step_image(dir.path());
+        let mut c = computer();
+        let mut unthinned = job(&path, Picture::Contours, false);
+        unthinned.request.window = (6, 4);
+        let o = c.run(unthinned);
+        assert_eq!(o.problem, None);
+        let dimmed = o.frame.unwrap().pixels;
+        // The step's bright half, dimmed, and no curve: two colours in all.
+        let mut colours = dimmed.clone();
+        colours.sort_unstable();
+        colours.dedup();
+        assert_eq!(colours.len(), 2, "{colours:x?}");
+        let mut thinned = job(&path, Picture::Contours, false);
+        thinned.request.window = (6, 4);
+        thinned.request.pipeline = DetectConfig::default().build().unwrap();
+        let o = c.run(thinned);
+        assert_eq!(o.problem, None);
+        assert_ne!(o.frame.unwrap().pixels, dimmed, "no curve drawn");
     }
 
     #[test]

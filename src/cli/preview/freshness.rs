@@ -54,6 +54,8 @@ pub struct Have {
     maps: Option<(Derivatives, Wanted)>,
     /// The pipeline the edge map present came from.
     edges: Option<Pipeline>,
+    /// The pipeline the edge points present came from.
+    points: Option<Pipeline>,
     rendered: Option<Picture>,
     window: Option<(usize, usize)>,
 }
@@ -90,8 +92,10 @@ impl Have {
             _ => Wanted::default(),
         };
         let edges_valid = self.edges.as_ref() == Some(&want.pipeline);
+        let points_valid = self.points.as_ref() == Some(&want.pipeline);
         Wanted {
             edges: needed.edges && !edges_valid,
+            points: needed.points && !points_valid,
             magnitude: needed.magnitude && !maps_valid.magnitude,
             direction: needed.direction && !maps_valid.direction,
             dx: needed.dx && !maps_valid.dx,
@@ -120,6 +124,7 @@ impl Have {
         let derivatives = want.pipeline.derivatives();
         let new_maps = Wanted {
             edges: false,
+            points: false,
             ..computed
         };
         if new_maps != Wanted::default() {
@@ -129,8 +134,12 @@ impl Have {
             };
             self.maps = Some((derivatives.clone(), kept.union(new_maps)));
         }
-        if computed.edges {
+        // Points come with the edges they were fitted on.
+        if computed.edges || computed.points {
             self.edges = Some(want.pipeline.clone());
+        }
+        if computed.points {
+            self.points = Some(want.pipeline.clone());
         }
     }
 }

@@ -11,7 +11,7 @@ use super::state::State;
 /// Something the user asked for with a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
-    /// Show a view.
+    /// Show a view (`1` to `8`).
     Show(Picture),
     /// Raise the threshold (or both hysteresis levels) one step.
     ThresholdUp,
@@ -75,10 +75,11 @@ pub const SIGMAS: [f32; 10] = [0.0, 0.5, 0.7, 1.0, 1.4, 2.0, 2.8, 4.0, 5.6, 8.0]
 /// The key list `H` prints.
 pub const HELP: &str = "\
 edgegrad preview keys:
-  1..7               view: 1 original, 2 edges, 3 magnitude, 4 dx, 5 dy, 6 direction, 7 overlay
+  1..8               view: 1 original, 2 edges, 3 magnitude, 4 dx, 5 dy, 6 direction, 7 overlay,
+                     8 contours (sub-pixel curves, a colour each)
   Up / Down          raise / lower the threshold (with hysteresis: both levels)
   [ / ]              less / more smoothing (sigma)
-  O                  next operator (central, sobel, scharr, prewitt)
+  O                  next operator (central, sobel, scharr, prewitt, log)
   E                  edge order 1 / 2
   T                  thinning on / off
   C                  Canny on / off
@@ -101,6 +102,7 @@ pub fn command(key: Key) -> Option<Command> {
         Key::Key5 | Key::NumPad5 => Show(Picture::Dy),
         Key::Key6 | Key::NumPad6 => Show(Picture::Direction),
         Key::Key7 | Key::NumPad7 => Show(Picture::Overlay),
+        Key::Key8 | Key::NumPad8 => Show(Picture::Contours),
         Key::Up => ThresholdUp,
         Key::Down => ThresholdDown,
         Key::LeftBracket => SigmaDown,
@@ -182,8 +184,17 @@ impl State {
                 }
             }
             NextOperator => {
+                // Log's zero crossings replace thinning, and it does not go with Canny: under
+                // Canny it is skipped, and choosing it switches thinning off.
+                let n = Operator::ALL.len();
                 let i = Operator::ALL.iter().position(|&op| op == c.operator);
-                c.operator = Operator::ALL[i.map_or(0, |i| (i + 1) % Operator::ALL.len())];
+                let next = (1..=n)
+                    .map(|k| Operator::ALL[i.map_or(0, |i| (i + k) % n)])
+                    .find(|&op| op != Operator::Log || !c.rule.is_canny());
+                c.operator = next.unwrap_or(c.operator);
+                if c.operator == Operator::Log {
+                    c.thin = false;
+                }
             }
             EdgeOrder => {
                 c.edge_order = match c.edge_order {
@@ -313,6 +324,7 @@ mod tests {
         for key in [
             Key::Key1,
             Key::Key7,
+            Key::Key8,
             Key::Up,
             Key::Down,
             Key::LeftBracket,
@@ -334,7 +346,7 @@ mod tests {
         ] {
             assert!(command(key).is_some(), "{key:?}");
         }
-        for key in [Key::Key8, Key::Z, Key::Space, Key::LeftShift] {
+        for key in [Key::Key9, Key::Z, Key::Space, Key::LeftShift] {
             assert_eq!(command(key), None, "{key:?}");
         }
     }
@@ -490,12 +502,27 @@ mod tests {
     fn operator_cycles_and_toggles_flip() {
         let mut s = state(plain());
         let mut seen = vec![];
-        for _ in 0..4 {
+        for _ in 0..5 {
             assert_eq!(press(&mut s, Key::O), (Effect::Update, Work::Pipeline));
             seen.push(s.config.operator);
         }
         use Operator::*;
-        assert_eq!(seen, vec![Sobel, Scharr, Prewitt, Central]);
+        assert_eq!(seen, vec![Sobel, Scharr, Prewitt, Log, Central]);
+        // Under Canny, log is skipped; with thinning on, choosing it switches thinning off.
+        let mut canny = state(DetectConfig {
+            operator: Prewitt,
+            rule: EdgeRule::Canny(None),
+            ..plain()
+        });
+        press(&mut canny, Key::O);
+        assert_eq!(canny.config.operator, Central);
+        let mut thin = state(DetectConfig {
+            operator: Prewitt,
+            thin: true,
+            ..plain()
+        });
+        press(&mut thin, Key::O);
+        assert_eq!((thin.config.operator, thin.config.thin), (Log, false));
         assert_eq!(press(&mut s, Key::E), (Effect::Update, Work::Pipeline));
         assert_eq!(s.config.edge_order, EdgeOrder::Second);
         press(&mut s, Key::E);
@@ -554,7 +581,8 @@ mod tests {
     #[test]
     fn help_lists_every_key() {
         for word in [
-            "1..7",
+            "1..8",
+            "contours",
             "Up / Down",
             "[ / ]",
             "O ",

@@ -9,7 +9,7 @@ use edgegrad::detect::{DetectConfig, EdgeRule, Picture, Pipeline};
 
 use super::freshness::{FileId, Request};
 
-/// The key (`1` to `7`) that shows `view`: its place in [`Picture::ALL`].
+/// The key (`1` to `8`) that shows `view`: its place in [`Picture::ALL`].
 pub fn key_number(view: Picture) -> usize {
     Picture::ALL.iter().position(|&v| v == view).unwrap_or(0) + 1
 }
@@ -157,6 +157,9 @@ impl State {
         let on = |b: bool| if b { "on" } else { "off" };
         let _ = write!(t, " | thin {}", on(c.thins()));
         let _ = write!(t, " | canny {}", on(c.rule.is_canny()));
+        if self.view == Picture::Contours && !c.thins() {
+            t.push_str(" | no curves: thin the edges (T or C)");
+        }
         if let Some(s) = &self.status {
             let _ = write!(t, " | {s}");
         }
@@ -187,7 +190,7 @@ mod tests {
     #[test]
     fn view_numbers_match_their_keys() {
         let numbers: Vec<usize> = Picture::ALL.into_iter().map(key_number).collect();
-        assert_eq!(numbers, vec![1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(numbers, vec![1, 2, 3, 4, 5, 6, 7, 8]);
     }
 
     #[test]
@@ -212,6 +215,23 @@ mod tests {
             "edgegrad preview | cat.png | 6 direction | scharr | edge order 2 | sigma 2 \
              | threshold 0.1250 | thin on | canny off"
         );
+    }
+
+    #[test]
+    fn the_contours_view_of_unthinned_edges_says_how_to_get_curves() {
+        let hint = "no curves: thin the edges (T or C)";
+        let otsu = DetectConfig {
+            rule: EdgeRule::Threshold(Threshold::Otsu),
+            ..Default::default()
+        };
+        let mut s = state(otsu.clone());
+        s.view = Picture::Contours;
+        assert!(s.title().ends_with(hint), "{}", s.title());
+        s.view = Picture::Edges;
+        assert!(!s.title().contains(hint));
+        let mut s = state(DetectConfig { thin: true, ..otsu });
+        s.view = Picture::Contours;
+        assert!(!s.title().contains(hint));
     }
 
     #[test]

@@ -69,14 +69,9 @@ pub(crate) fn suppress_row(
             0
         }
     };
-    if n < 3 {
-        for (x, o) in out.iter_mut().enumerate().take(n) {
-            *o = at(x);
-        }
+    if !borders(out, at) {
         return;
     }
-    out[0] = at(0);
-    out[n - 1] = at(n - 1);
     // The interior, over equal-length shifted slices (no bounds checks, vectorised).
     let k = n - 2;
     let (o, m, gx, gy) = (
@@ -100,6 +95,23 @@ pub(crate) fn suppress_row(
         let c = classify(m[i]);
         o[i] = if max { c } else { 0 };
     }
+}
+
+/// Writes `at(x)` at the first and last pixels of a row (at every pixel of a row shorter than
+/// three); whether the row has an interior, `out[1..n - 1]`, left to the caller's vectorised
+/// loop (which slices it itself, so that the compiler sees the lengths).
+#[inline(always)]
+pub(crate) fn borders(out: &mut [u8], at: impl Fn(usize) -> u8) -> bool {
+    let n = out.len();
+    if n < 3 {
+        for (x, o) in out.iter_mut().enumerate() {
+            *o = at(x);
+        }
+        return false;
+    }
+    out[0] = at(0);
+    out[n - 1] = at(n - 1);
+    true
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@
 //! first point; a cycle is a closed curve, listed from its first point in raster order.
 //! Curves come in the raster order of the first point met of each.
 
+use rayon::prelude::*;
+
 use super::points::{locate, Located};
 use super::{Curve, Curves, EdgeMaps, GeometryError};
 
@@ -43,20 +45,39 @@ const REACH: isize = 2;
 /// # Ok::<(), edgegrad::detect::geometry::GeometryError>(())
 /// ```
 pub fn link(maps: &EdgeMaps<'_>, min_length: f32) -> Result<Curves, GeometryError> {
+    check_min_length(min_length)?;
+    let (height, width) = maps.edges.dim();
+    link_located(&locate(maps), height, width, min_length)
+}
+
+/// Refuses a minimum length that is negative or not a number.
+fn check_min_length(min_length: f32) -> Result<(), GeometryError> {
     if min_length.is_nan() || min_length < 0.0 {
         return Err(GeometryError::MinLength(min_length));
     }
-    let (height, width) = maps.edges.dim();
-    let points = locate(maps);
+    Ok(())
+}
+
+/// Located points (in raster order of their pixels, one per pixel, as
+/// [`locate`](super::points::locate()) and the pipeline give them) of a `height` x `width` image,
+/// linked into curves, those shorter than `min_length` pixels dropped.
+pub fn link_located(
+    points: &[Located],
+    height: usize,
+    width: usize,
+    min_length: f32,
+) -> Result<Curves, GeometryError> {
+    check_min_length(min_length)?;
     if points.len() >= NONE as usize {
         return Err(GeometryError::TooManyPoints(points.len()));
     }
-    let index = pixel_index(&points, height, width);
-    let (next, prev) = chain(&points, &index, height, width);
-    let curves = read_curves(&points, &next, &prev)
-        .into_iter()
-        .filter(|c| c.length() >= min_length)
-        .collect();
+    let rows = RowIndex::new(points, height);
+    let (next, prev) = chain(points, &rows);
+    let mut curves = read_curves(points, &next, &prev);
+    // Every length is at least 0 (the points are finite): nothing to measure for 0.
+    if min_length > 0.0 {
+        curves.retain(|c| c.length() >= min_length);
+    }
     Ok(Curves {
         width,
         height,
@@ -64,13 +85,83 @@ pub fn link(maps: &EdgeMaps<'_>, min_length: f32) -> Result<Curves, GeometryErro
     })
 }
 
-/// For each pixel (row-major), the index of its point, or [`NONE`].
-fn pixel_index(points: &[Located], height: usize, width: usize) -> Vec<u32> {
-    let mut index = vec![NONE; height * width];
-    for (i, p) in points.iter().enumerate() {
-        index[p.row * width + p.col] = i as u32;
+/// Where each row's points are: the points are in raster order, so the points of row `r` are
+/// `points[start[r]..start[r + 1]]`, in order of their columns.
+struct RowIndex {
+    start: Vec<u32>,
+}
+
+impl RowIndex {
+    fn new(points: &[Located], height: usize) -> RowIndex {
+        let mut start = vec![0u32; height + 1];
+        for p in points {
+            start[p.row + 1] += 1;
+        }
+        for r in 0..height {
+            start[r + 1] += start[r];
+        }
+        RowIndex { start }
     }
-    index
+
+    /// The indices of the points of row `r`.
+    #[inline(always)]
+    fn range(&self, r: usize) -> std::ops::Range<usize> {
+        self.start[r] as usize..self.start[r + 1] as usize
+    }
+
+    /// The best links of the points of row `r`, in order: each point's neighbours are the
+    /// points of the 5 x 5 pixels around its own, visited in raster order (rows within
+    /// [`REACH`], and in each a window of columns that slides along as the points do).
+    fn best_of_row(&self, points: &[Located], r: usize) -> Vec<Best> {
+        let height = self.start.len() - 1;
+        let rows = r.saturating_sub(REACH as usize)..=(r + REACH as usize).min(height - 1);
+        let mut cursors: Vec<(usize, usize)> = rows
+            .map(|rr| (self.range(rr).start, self.range(rr).end))
+            .collect();
+        self.range(r)
+            .map(|from| {
+                let p = &points[from];
+                let (c0, c1) = (p.col.saturating_sub(REACH as usize), p.col + REACH as usize);
+                let mut best = Best {
+                    ahead: NONE,
+                    ahead_score: 0.0,
+                    behind: NONE,
+                    behind_score: 0.0,
+                };
+                for (start, end) in cursors.iter_mut() {
+                    while *start < *end && points[*start].col < c0 {
+                        *start += 1;
+                    }
+                    for (to, q) in points.iter().enumerate().take(*end).skip(*start) {
+                        if q.col > c1 {
+                            break;
+                        }
+                        if to == from {
+                            continue;
+                        }
+                        let s = score(p, q);
+                        if s > best.ahead_score {
+                            (best.ahead, best.ahead_score) = (to as u32, s);
+                        }
+                        if s < best.behind_score {
+                            (best.behind, best.behind_score) = (to as u32, s);
+                        }
+                    }
+                }
+                best
+            })
+            .collect()
+    }
+}
+
+/// The best link of one point each way: the nearest point ahead and behind it that it may be
+/// linked to, with their scores ([`NONE`] and 0 for none).
+#[derive(Clone, Copy)]
+struct Best {
+    ahead: u32,
+    ahead_score: f32,
+    behind: u32,
+    behind_score: f32,
 }
 
 /// The score of linking `a` to `b`: `1 / distance` when `b` is ahead of `a`, `-1 / distance`
@@ -83,9 +174,12 @@ fn score(a: &Located, b: &Located) -> f32 {
     let (dx, dy) = (b.point.x - a.point.x, b.point.y - a.point.y);
     let side_a = a.gy * dx - a.gx * dy;
     let side_b = b.gy * dx - b.gx * dy;
-    let distance = dx.hypot(dy);
     let agree = (side_a > 0.0 && side_b > 0.0) || (side_a < 0.0 && side_b < 0.0);
-    if !agree || distance.is_nan() || distance <= 0.0 {
+    if !agree {
+        return 0.0;
+    }
+    let distance = dx.hypot(dy);
+    if distance.is_nan() || distance <= 0.0 {
         0.0
     } else if side_a > 0.0 {
         1.0 / distance
@@ -96,34 +190,25 @@ fn score(a: &Located, b: &Located) -> f32 {
 
 /// The links: `next[i]` the point after point `i`, `prev[i]` the one before ([`NONE`] for
 /// none), always consistent (`next[a] == b` exactly when `prev[b] == a`).
-fn chain(points: &[Located], index: &[u32], height: usize, width: usize) -> (Vec<u32>, Vec<u32>) {
+///
+/// Each point's best neighbours ahead and behind depend on the points alone, so they are found
+/// for all points in parallel; the links are then made point by point in raster order, each
+/// replacing a worse link of the point it leads to, which makes the result the one of visiting
+/// the points in that order whatever the thread count.
+fn chain(points: &[Located], rows: &RowIndex) -> (Vec<u32>, Vec<u32>) {
+    let height = rows.start.len() - 1;
+    let best: Vec<Best> = (0..height)
+        .into_par_iter()
+        .with_min_len(16)
+        .flat_map_iter(|r| rows.best_of_row(points, r))
+        .collect();
     let n = points.len();
     let (mut next, mut prev) = (vec![NONE; n], vec![NONE; n]);
     let at = |i: u32| &points[i as usize];
-    for (from, p) in points.iter().enumerate() {
-        let from = from as u32;
-        let (mut ahead, mut ahead_score) = (NONE, 0.0f32);
-        let (mut behind, mut behind_score) = (NONE, 0.0f32);
-        for dr in -REACH..=REACH {
-            for dc in -REACH..=REACH {
-                let (r, c) = (p.row as isize + dr, p.col as isize + dc);
-                if r < 0 || c < 0 || r >= height as isize || c >= width as isize {
-                    continue;
-                }
-                let to = index[r as usize * width + c as usize];
-                if to == NONE || to == from {
-                    continue;
-                }
-                let s = score(p, at(to));
-                if s > ahead_score {
-                    (ahead, ahead_score) = (to, s);
-                }
-                if s < behind_score {
-                    (behind, behind_score) = (to, s);
-                }
-            }
-        }
-        let f = from as usize;
+    for (f, b) in best.iter().enumerate() {
+        let from = f as u32;
+        let (ahead, ahead_score) = (b.ahead, b.ahead_score);
+        let (behind, behind_score) = (b.behind, b.behind_score);
         if ahead != NONE && next[f] != ahead {
             let alt = prev[ahead as usize];
             if alt == NONE || score(at(alt), at(ahead)) < ahead_score {

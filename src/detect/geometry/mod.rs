@@ -1,9 +1,11 @@
 //! Edges as geometry: the thinned edges of a detection as sub-pixel points ([`points`]) linked
 //! into ordered curves ([`mod@contours`]).
 //!
-//! Both need the full maps of a detection, the edge map, magnitude and derivatives
-//! ([`WANTED`]), and edges thinned by non-maximum suppression (`--thin`, Canny or the
-//! automatic level): [`trace`] runs a [`Pipeline`] for them and refuses one that does not thin.
+//! Both need edges one pixel wide: thinned by non-maximum suppression (`--thin`, Canny or the
+//! automatic level) or the zero crossings of the Laplacian (`--operator log`). The pipeline
+//! fits the points in its edge pass, from the rows it has just computed, when asked for them
+//! ([`WANTED`]); [`contours()`] links them. [`trace`] does both and refuses a pipeline that does
+//! not thin. [`subpixel_points`] and [`link`] do the same from whole maps ([`EdgeMaps`]).
 //! Coordinates are pixels, x to the right, y down, `(0, 0)` the centre of the top-left pixel.
 //! The data types ([`EdgePoint`], [`Curve`], [`Curves`]) and their files live in
 //! [`crate::image::curves`].
@@ -28,22 +30,23 @@ pub mod points;
 use ndarray::ArrayView2;
 use thiserror::Error;
 
-pub use self::contours::link;
-pub use self::points::subpixel_points;
+pub use self::contours::{link, link_located};
+pub use self::points::{locate, subpixel_points, Located};
 pub use crate::image::curves::{Curve, Curves, EdgePoint};
 
 use super::pipeline::{Detection, Pipeline, Wanted};
 use crate::image::LumaView;
 use crate::timings::Timings;
 
-/// What [`Pipeline::run`] must compute for the geometry: the edge map, the magnitude and both
-/// derivatives.
+/// What [`Pipeline::run`] must compute for the geometry: the edge map and its sub-pixel
+/// points.
 pub const WANTED: Wanted = Wanted {
     edges: true,
-    magnitude: true,
+    magnitude: false,
     direction: false,
-    dx: true,
-    dy: true,
+    dx: false,
+    dy: false,
+    points: true,
 };
 
 /// Why edge geometry could not be computed.
@@ -58,6 +61,9 @@ pub enum GeometryError {
     /// Maps of different sizes.
     #[error("the edge map and the gradient maps differ in size")]
     Shape,
+    /// Maps whose rows are not contiguous in memory (a transposed or strided view).
+    #[error("the maps must be in standard (row-major, contiguous) layout")]
+    Layout,
     /// A minimum length that is negative or not a number.
     #[error("the minimum curve length must be a number at least 0, got {0}")]
     MinLength(f32),
@@ -80,7 +86,7 @@ pub struct EdgeMaps<'a> {
 }
 
 impl<'a> EdgeMaps<'a> {
-    /// The maps, checked to be of one size.
+    /// The maps, checked to be of one size and in standard layout (rows contiguous).
     ///
     /// ```
     /// use edgegrad::detect::geometry::{EdgeMaps, GeometryError};
@@ -103,6 +109,10 @@ impl<'a> EdgeMaps<'a> {
             .any(|&d| d != dim)
         {
             return Err(GeometryError::Shape);
+        }
+        let standard = [magnitude, dx, dy].iter().all(|m| m.is_standard_layout());
+        if !(standard && edges.is_standard_layout()) {
+            return Err(GeometryError::Layout);
         }
         Ok(EdgeMaps {
             edges,
@@ -151,11 +161,12 @@ pub fn trace(
         return Err(GeometryError::NotThinned);
     }
     let detection = pipeline.run(luma, &WANTED, timings);
-    timings.time("geometry_ms", || contours(&detection, min_length))
+    timings.time("link_ms", || contours(&detection, min_length))
 }
 
 /// The linked sub-pixel edges of a detection that computed [`WANTED`] with thinned edges,
-/// curves shorter than `min_length` pixels dropped.
+/// curves shorter than `min_length` pixels dropped. A detection without points (not asked
+/// for, or edges not thinned) is an error naming what is missing.
 ///
 /// ```
 /// use edgegrad::detect::geometry::{contours, WANTED};
@@ -171,7 +182,10 @@ pub fn trace(
 /// # Ok::<(), edgegrad::detect::geometry::GeometryError>(())
 /// ```
 pub fn contours(detection: &Detection, min_length: f32) -> Result<Curves, GeometryError> {
-    link(&EdgeMaps::of(detection)?, min_length)
+    let points = detection.points.as_ref();
+    let points = points.ok_or(GeometryError::Missing("the edge points (thinned edges)"))?;
+    let (height, width) = detection.edges.as_ref().map_or((0, 0), |e| e.dim());
+    link_located(points, height, width, min_length)
 }
 
 #[cfg(test)]

@@ -389,3 +389,211 @@ fn unthinned_edges_are_refused() {
     assert_eq!(err.unwrap_err(), GeometryError::NotThinned);
     assert!(GeometryError::NotThinned.to_string().contains("--thin"));
 }
+
+/// The Laplacian of Gaussian pipeline (`--operator log`, sigma 2) with `rule`.
+fn log_pipeline(rule: EdgeRule) -> Pipeline {
+    let config = DetectConfig {
+        operator: crate::detect::derivatives::Operator::Log,
+        rule,
+        ..Default::default()
+    };
+    config.build().unwrap()
+}
+
+#[test]
+fn log_zero_crossings_of_a_step_are_one_pixel_on_the_step() {
+    // A vertical step at x = 20.3 (pixel x covers [x - 0.5, x + 0.5]).
+    let edge = 20.3f32;
+    let img = Array2::from_shape_fn((32, 40), |(_, c)| (c as f32 + 0.5 - edge).clamp(0.0, 1.0));
+    let pipeline = log_pipeline(EdgeRule::default());
+    let d = pipeline.run(LumaView::F32(img.view()), &WANTED, &mut Timings::new());
+    // One edge pixel per row, the one nearest the step.
+    let edges = d.edges.as_ref().unwrap();
+    for row in edges.rows() {
+        let cols: Vec<usize> = (0..40).filter(|&c| row[c] != 0).collect();
+        assert_eq!(cols, vec![20], "{row}");
+    }
+    let curves = contours(&d, 0.0).unwrap();
+    assert_eq!(curves.curves.len(), 1, "one straight curve");
+    let points = inner(&curves, 4.0);
+    assert!(points.len() >= 22);
+    let errors: Vec<f32> = points.iter().map(|p| (p.x - edge).abs()).collect();
+    assert!(mean(&errors) < 0.05, "mean error {}", mean(&errors));
+    assert!(errors.iter().all(|&e| e < 0.1), "{errors:?}");
+    assert!(points.iter().all(|p| p.direction.abs() < 1e-3));
+}
+
+#[test]
+fn log_zero_crossings_of_a_blob_are_one_closed_curve_round_it() {
+    let (cx, cy, r) = (31.4f64, 30.7f64, 12.3f64);
+    let img = render(64, 64, |x, y| (x - cx).hypot(y - cy) < r);
+    let pipeline = log_pipeline(EdgeRule::default());
+    let d = pipeline.run(LumaView::F32(img.view()), &WANTED, &mut Timings::new());
+    let curves = contours(&d, 0.0).unwrap();
+    assert_eq!(curves.curves.len(), 1);
+    let blob = &curves.curves[0];
+    assert!(blob.closed);
+    let errors: Vec<f32> = blob
+        .points
+        .iter()
+        .map(|p| ((p.x as f64 - cx).hypot(p.y as f64 - cy) - r).abs() as f32)
+        .collect();
+    // The zero crossing of a disc's Laplacian of Gaussian lies off its edge by about
+    // sigma² / 2R (0.16 px here), the way of curved edges.
+    assert!(mean(&errors) < 0.25, "mean error {}", mean(&errors));
+    assert!(errors.iter().all(|&e| e < 0.4), "{errors:?}");
+    let (fx, fy, _) = fit_circle(&blob.points);
+    assert!(
+        (fx - cx).abs() < 0.03 && (fy - cy).abs() < 0.03,
+        "centre {fx} {fy}"
+    );
+    // The gradient points into the bright blob.
+    for p in &blob.points {
+        let inwards = (cy - p.y as f64).atan2(cx - p.x as f64) as f32;
+        assert!((p.direction - inwards).cos() > 0.9, "{p:?}");
+    }
+}
+
+#[test]
+fn log_edges_pass_the_threshold_and_thinning_options_are_refused() {
+    let (cx, cy, r) = (31.4f64, 30.7f64, 12.3f64);
+    let img = render(64, 64, |x, y| (x - cx).hypot(y - cy) < r);
+    let run = |rule| {
+        let p = log_pipeline(rule);
+        p.run(LumaView::F32(img.view()), &WANTED, &mut Timings::new())
+    };
+    let count = |d: &Detection| {
+        d.edges
+            .as_ref()
+            .unwrap()
+            .iter()
+            .filter(|&&e| e != 0)
+            .count()
+    };
+    // A level above the blob's gradient leaves nothing; a small one keeps the circle.
+    assert_eq!(count(&run(EdgeRule::Threshold(Threshold::Value(1.0)))), 0);
+    let low = run(EdgeRule::Threshold(Threshold::Value(0.01)));
+    assert!(count(&low) > 60 && count(&low) < 100, "{}", count(&low));
+    let levels = "0.01,0.05".parse().unwrap();
+    assert!(count(&run(EdgeRule::Hysteresis(levels))) > 60);
+    for (config, with) in [
+        (
+            DetectConfig {
+                operator: crate::detect::derivatives::Operator::Log,
+                thin: true,
+                ..Default::default()
+            },
+            "thin",
+        ),
+        (
+            DetectConfig {
+                operator: crate::detect::derivatives::Operator::Log,
+                rule: EdgeRule::Canny(None),
+                ..Default::default()
+            },
+            "canny",
+        ),
+    ] {
+        let err = config.build().unwrap_err();
+        assert_eq!(err, crate::detect::config::ConfigError::LogWith(with));
+    }
+}
+
+/// A textured image: a disc and a bar over smooth shading and deterministic noise.
+fn textured(rows: usize, cols: usize) -> Array2<f32> {
+    let shapes = render(rows, cols, |x, y| {
+        (x - 21.3).hypot(y - 17.9) < 9.7 || (40.2..47.6).contains(&x)
+    });
+    Array2::from_shape_fn((rows, cols), |(r, c)| {
+        let noise = ((r * 7919 + c * 104_729) % 1013) as f32 / 1013.0 - 0.5;
+        0.6 * shapes[[r, c]] + 0.002 * (r + c) as f32 + 0.05 * noise
+    })
+}
+
+#[test]
+fn the_pipeline_fits_the_points_whole_maps_give() {
+    use crate::detect::derivatives::Operator;
+    let img = textured(57, 63);
+    let luma = LumaView::F32(img.view());
+    let levels = "0.02,0.06".parse().unwrap();
+    for config in [
+        DetectConfig::default(),
+        DetectConfig {
+            rule: EdgeRule::Canny(None),
+            ..Default::default()
+        },
+        DetectConfig {
+            rule: EdgeRule::Threshold(Threshold::Otsu),
+            thin: true,
+            ..Default::default()
+        },
+        DetectConfig {
+            rule: EdgeRule::Hysteresis(levels),
+            thin: true,
+            operator: Operator::Sobel,
+            ..Default::default()
+        },
+        DetectConfig {
+            rule: EdgeRule::Threshold(Threshold::Percent(10.0)),
+            thin: true,
+            sigma: Some(0.0),
+            ..Default::default()
+        },
+    ] {
+        let pipeline = config.clone().build().unwrap();
+        let t = &mut Timings::new();
+        let fused = pipeline.run(luma, &WANTED, t);
+        let maps = pipeline.run(luma, &Wanted::all().union(WANTED), t);
+        assert_eq!(fused.edges, maps.edges, "{config:?}");
+        let expected = locate(&EdgeMaps::of(&maps).unwrap());
+        assert!(expected.len() > 20, "{config:?}");
+        assert_eq!(fused.points.as_ref(), Some(&expected), "{config:?}");
+        assert_eq!(maps.points.as_ref(), Some(&expected), "{config:?}");
+        // Whatever the thread count.
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let alone = one.install(|| pipeline.run(luma, &WANTED, &mut Timings::new()));
+        assert_eq!(alone.points, fused.points, "{config:?}");
+    }
+    // Zero crossings: the same points from the fused rows and from the maps.
+    let pipeline = log_pipeline(EdgeRule::default());
+    let t = &mut Timings::new();
+    let fused = pipeline.run(luma, &WANTED, t);
+    let maps = pipeline.run(luma, &Wanted::all().union(WANTED), t);
+    assert_eq!(fused.edges, maps.edges);
+    assert!(fused.points.as_ref().unwrap().len() > 20);
+    assert_eq!(fused.points, maps.points);
+}
+
+#[test]
+fn points_are_complete_when_the_sampled_rows_misjudge_the_level() {
+    // The automatic level is guessed from a sample of rows (rows 4, 12, 20, ... of 64 rows),
+    // which here are the only noisy rows with their neighbours: the guess is far above the
+    // level the whole image gives, and the points are fitted again in a pass of their own.
+    let img = Array2::from_shape_fn((64, 48), |(r, c)| {
+        let noisy = matches!(r % 8, 3..=5);
+        let noise = ((r * 7919 + c * 104_729) % 1013) as f32 / 1013.0 - 0.5;
+        let step = if c >= 24 { 0.5 } else { 0.0 };
+        step + if noisy { 0.3 * noise } else { 0.0 }
+    });
+    let luma = LumaView::F32(img.view());
+    for rule in [EdgeRule::default(), EdgeRule::Canny(None)] {
+        let config = DetectConfig {
+            rule,
+            sigma: Some(0.0),
+            ..Default::default()
+        };
+        let pipeline = config.build().unwrap();
+        let t = &mut Timings::new();
+        let fused = pipeline.run(luma, &WANTED, t);
+        let refitted = t.stages().iter().any(|&(stage, _)| stage == "refit_ms");
+        assert!(refitted, "{rule:?}: the guess was not above the level");
+        let maps = pipeline.run(luma, &Wanted::all(), t);
+        assert_eq!(fused.edges, maps.edges);
+        let expected = locate(&EdgeMaps::of(&maps).unwrap());
+        assert!(expected.len() > 64, "{rule:?}: {}", expected.len());
+        assert_eq!(fused.points, Some(expected), "{rule:?}");
+    }
+}

@@ -10,18 +10,21 @@
 //! same bits as the whole-image derivatives ([`Derivatives::compute`]) and their magnitude (a
 //! NaN magnitude is always the positive quiet NaN: see [`canonical_nan`]).
 //!
-//! The edges are decided by the same code as the fused path ([`decide`]), reading its rows from
-//! the maps through [`MapRows`], so both give the same result.
+//! The edges (and their sub-pixel points) are decided by the same code as the fused path
+//! ([`decide`]), reading its rows from the maps through [`MapRows`], so both give the same
+//! result. Zero crossings also read the Laplacian, made in the same pass as a map of its own
+//! (never an output).
 //!
 //! [`Derivatives::compute`]: crate::detect::derivatives::Derivatives::compute
 
 use ndarray::Array2;
 
-use super::decide::{decide, map_row, Around, DerivativeRows, Levels};
-use super::{magnitude_top, Detection, Pipeline, Wanted};
+use super::decide::{decide, map_row, Around, DerivativeRows, Fitting, Levels};
+use super::{magnitude_top, Detection, Pipeline, Suppression, Wanted};
 use crate::detect::derivatives::{GradientRows, RowKernel};
 use crate::detect::edges::atan2::direction_row;
 use crate::detect::edges::steady::SteadyLevels;
+use crate::detect::geometry::points::Window;
 use crate::detect::simd::widest;
 use crate::image::bands::{BandOutput, Bands};
 use crate::image::plane::{with_plane, Plane, RowSource};
@@ -36,20 +39,23 @@ pub(super) fn run(
     timings: &mut Timings,
 ) -> Detection {
     let (rows, cols) = luma.dim();
-    // Edges are decided from dx, dy and the magnitude (thinning reads all three).
+    let edges_wanted = wanted.edges || wanted.points;
+    // Edges are decided from dx, dy and the magnitude (thinning reads all three), zero
+    // crossings from the Laplacian too.
     let make = |on: bool| on.then(|| Array2::<f32>::zeros((rows, cols)));
-    let mut dx = make(wanted.dx || wanted.edges);
-    let mut dy = make(wanted.dy || wanted.edges);
-    let mut m = make(wanted.magnitude || wanted.edges);
+    let mut dx = make(wanted.dx || edges_wanted);
+    let mut dy = make(wanted.dy || edges_wanted);
+    let mut m = make(wanted.magnitude || edges_wanted);
     let mut dir = make(wanted.direction);
+    let mut lap = make(edges_wanted && pipeline.suppression == Suppression::Crossings);
     timings.time("maps_ms", || {
-        let outputs = [&mut dx, &mut dy, &mut m, &mut dir].map(|a| {
+        let outputs = [&mut dx, &mut dy, &mut m, &mut dir, &mut lap].map(|a| {
             a.as_mut()
                 .map(|a| a.as_slice_mut().expect("fresh arrays are contiguous"))
         });
         with_plane!(luma, |plane| fill(pipeline, plane, outputs))
     });
-    let (edges, levels) = match (&dx, &dy, &m, wanted.edges) {
+    let (edges, levels) = match (&dx, &dy, &m, edges_wanted) {
         (Some(dx), Some(dy), Some(m), true) => {
             let mut edges = Array2::<u8>::zeros((rows, cols));
             let map = edges.as_slice_mut().expect("fresh arrays are contiguous");
@@ -57,10 +63,20 @@ pub(super) fn run(
                 dx: plane(dx),
                 dy: plane(dy),
                 magnitude: plane(m),
+                laplacian: lap.as_ref().map(plane),
             };
             let bands = Bands::new(rows, cols);
             let top = || magnitude_top(&luma);
-            let levels = decide(pipeline, bands, || maps, top, steady, map, timings);
+            let levels = decide(
+                pipeline,
+                bands,
+                || maps,
+                top,
+                steady,
+                Fitting::of(wanted.points, true),
+                map,
+                timings,
+            );
             (Some(edges), levels)
         }
         _ => (
@@ -68,6 +84,7 @@ pub(super) fn run(
             Levels {
                 threshold: f32::NAN,
                 hysteresis: None,
+                points: None,
             },
         ),
     };
@@ -79,6 +96,7 @@ pub(super) fn run(
         dy: dy.filter(|_| wanted.dy),
         threshold: levels.threshold,
         hysteresis: levels.hysteresis,
+        points: levels.points,
     }
 }
 
@@ -90,15 +108,15 @@ struct MapWorker<'k, S> {
     dy: Vec<f32>,
 }
 
-/// Writes the maps of `source` into the outputs present among `[dx, dy, magnitude, direction]`
-/// (each row-major, the source's size), bands in parallel.
-fn fill<S: RowSource>(pipeline: &Pipeline, source: S, outputs: [Option<&mut [f32]>; 4]) {
-    let [dx, dy, m, dir] = outputs;
+/// Writes the maps of `source` into the outputs present among `[dx, dy, magnitude, direction,
+/// laplacian]` (each row-major, the source's size), bands in parallel.
+fn fill<S: RowSource>(pipeline: &Pipeline, source: S, outputs: [Option<&mut [f32]>; 5]) {
+    let [dx, dy, m, dir, lap] = outputs;
     let kernel = RowKernel::new(&pipeline.derivatives, &source);
     let cols = source.cols();
     let bands = Bands::new(source.rows(), cols);
     bands.for_each(
-        ((dx, dy), (m, dir)),
+        (((dx, dy), (m, dir)), lap),
         || MapWorker {
             rows: GradientRows::new(&kernel, &source),
             dx: vec![0.0; cols],
@@ -108,8 +126,11 @@ fn fill<S: RowSource>(pipeline: &Pipeline, source: S, outputs: [Option<&mut [f32
             widest(
                 #[inline(always)]
                 || {
-                    for (y, ((dx, dy), (m, dir))) in range.zip(part.into_rows(cols)) {
+                    for (y, (((dx, dy), (m, dir)), lap)) in range.zip(part.into_rows(cols)) {
                         maps_row(w, y, [dx, dy, m, dir]);
+                        if let Some(lap) = lap {
+                            w.rows.laplacian(y, lap);
+                        }
                     }
                 },
             )
@@ -164,6 +185,25 @@ struct MapRows<'a> {
     dx: Plane<'a, f32>,
     dy: Plane<'a, f32>,
     magnitude: Plane<'a, f32>,
+    laplacian: Option<Plane<'a, f32>>,
+}
+
+impl MapRows<'_> {
+    /// Row `y + r`, clamped to the image, of `plane`.
+    #[inline(always)]
+    fn at<'s>(plane: &'s Plane<'_, f32>, y: usize, r: isize) -> &'s [f32] {
+        let k = (y as isize + r).clamp(0, plane.rows() as isize - 1) as usize;
+        plane.row(k)
+    }
+
+    /// Rows `y - 1 ..= y + 1` of the Laplacian, empty without it.
+    #[inline(always)]
+    fn laplacian(&self, y: usize) -> [&[f32]; 3] {
+        match &self.laplacian {
+            Some(l) => [-1, 0, 1].map(|r| Self::at(l, y, r)),
+            None => [&[]; 3],
+        }
+    }
 }
 
 impl DerivativeRows for MapRows<'_> {
@@ -190,6 +230,18 @@ impl DerivativeRows for MapRows<'_> {
             magnitude: [m.row(up), m.row(y), m.row(down)],
             dx: self.dx.row(y),
             dy: self.dy.row(y),
+            laplacian: self.laplacian(y),
+        }
+    }
+
+    #[inline(always)]
+    fn window(&mut self, y: usize) -> Window<'_> {
+        Window {
+            row: y,
+            magnitude: [-2, -1, 0, 1, 2].map(|r| Self::at(&self.magnitude, y, r)),
+            dx: [-1, 0, 1].map(|r| Self::at(&self.dx, y, r)),
+            dy: [-1, 0, 1].map(|r| Self::at(&self.dy, y, r)),
+            laplacian: self.laplacian(y),
         }
     }
 }

@@ -44,7 +44,7 @@ impl Map {
             Picture::Direction => Some(Map::Direction),
             Picture::Dx => Some(Map::Dx),
             Picture::Dy => Some(Map::Dy),
-            Picture::Original | Picture::Edges | Picture::Overlay => None,
+            Picture::Original | Picture::Edges | Picture::Overlay | Picture::Contours => None,
         }
     }
 }

@@ -33,7 +33,7 @@ use std::ops::Range;
 use thiserror::Error;
 
 use super::decide::{above, add_counts, classes, level_codes, low_code, Levels, Rows};
-use super::fused::ImageRows;
+use super::fused::{ImageRows, Keep};
 use super::{Decision, Pipeline};
 use crate::detect::derivatives::RowKernel;
 use crate::detect::edges::auto::LevelCodes;
@@ -257,7 +257,8 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
         let cols = self.size.1;
         self.pass(None, |window, out| {
             let kernel = RowKernel::new(&self.pipeline.derivatives, window);
-            let workers = || ImageRows::new(&kernel, window);
+            let keep = Keep::of(self.pipeline, false);
+            let workers = || ImageRows::new(&kernel, window, keep);
             let rows: ChunkRows<'_, T> = Rows {
                 bands: Bands::over(out.clone(), cols),
                 workers: &workers,
@@ -277,7 +278,7 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
         write: &mut dyn FnMut(&[u8]) -> io::Result<()>,
         timings: &mut Timings,
     ) -> Result<Levels, StreamError> {
-        let (thin, cols) = (self.pipeline.thin, self.size.1);
+        let (thin, cols) = (self.pipeline.suppression, self.size.1);
         let mut map = Vec::new();
         match self.pipeline.rule {
             Decision::Exact(exact) => {
@@ -292,13 +293,14 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
                 timings.time("edges_ms", || {
                     self.chunks(|rows, out| {
                         map.resize(out.len() * cols, 0);
-                        above(rows, thin, level, &mut map);
+                        above(rows, thin, level, &mut map, false);
                         write(&map).map_err(StreamError::Write)
                     })
                 })?;
                 Ok(Levels {
                     threshold: level,
                     hysteresis: None,
+                    points: None,
                 })
             }
             Decision::Auto => {
@@ -314,6 +316,7 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
                 Ok(Levels {
                     threshold: codes.level(high),
                     hysteresis: None,
+                    points: None,
                 })
             }
             Decision::Hysteresis(Some((low, high))) => {
@@ -323,7 +326,7 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
                 timings.time("edges_ms", || {
                     self.chunks(|rows, out| {
                         map.resize(out.len() * cols, 0);
-                        classes(rows, thin, (low, high), &mut map);
+                        classes(rows, thin, (low, high), &mut map, false);
                         linker.rows(&map).map_err(StreamError::Spill)?;
                         spill.write(&map)
                     })
@@ -334,6 +337,7 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
                 Ok(Levels {
                     threshold: high,
                     hysteresis: Some((low, high)),
+                    points: None,
                 })
             }
             Decision::Hysteresis(None) => {
@@ -349,6 +353,7 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
                 Ok(Levels {
                     threshold: codes.level(high),
                     hysteresis: Some((codes.level(low), codes.level(high))),
+                    points: None,
                 })
             }
         }
@@ -363,7 +368,7 @@ impl<'a, T: Sample + Default> Streamed<'a, T> {
         timings: &mut Timings,
     ) -> Result<(LevelCodes, u8, Spill), StreamError> {
         let codes = timings.time("levels_ms", || self.top().map(LevelCodes::new))?;
-        let (thin, cols) = (self.pipeline.thin, self.size.1);
+        let (thin, cols) = (self.pipeline.suppression, self.size.1);
         let mut spill = Spill::new()?;
         let mut total = [0u64; 256];
         timings.time("edges_ms", || {

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::Curves;
+use super::{write_each, Curves};
 
 /// The CSV's header line.
 pub const HEADER: &str = "curve,x,y,strength,direction";
@@ -22,10 +22,10 @@ pub const HEADER: &str = "curve,x,y,strength,direction";
 /// ```
 pub fn write(w: &mut dyn Write, curves: &Curves) -> io::Result<()> {
     writeln!(w, "{HEADER}")?;
-    for (id, curve) in curves.curves.iter().enumerate() {
+    write_each(w, &curves.curves, |id, curve, out| {
         for p in &curve.points {
-            writeln!(w, "{id},{},{},{},{}", p.x, p.y, p.strength, p.direction)?;
+            writeln!(out, "{id},{},{},{},{}", p.x, p.y, p.strength, p.direction)?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

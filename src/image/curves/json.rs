@@ -10,7 +10,7 @@
 
 use std::io::{self, Write};
 
-use super::{Curves, EdgePoint};
+use super::{write_each, Curves, EdgePoint};
 
 /// Writes `curves` as JSON to `w`, with `options` as an object of strings.
 ///
@@ -40,9 +40,9 @@ pub fn write(w: &mut dyn Write, curves: &Curves, options: &[(&str, String)]) -> 
         "}},\"point_count\":{},\"curves\":[",
         curves.point_count()
     )?;
-    for (id, curve) in curves.curves.iter().enumerate() {
+    write_each(w, &curves.curves, |id, curve, out| {
         let comma = if id == 0 { "" } else { "," };
-        write!(w, "{comma}\n{{\"id\":{id},\"closed\":{}", curve.closed)?;
+        write!(out, "{comma}\n{{\"id\":{id},\"closed\":{}", curve.closed)?;
         let fields: [(&str, Field); 4] = [
             ("x", |p| p.x),
             ("y", |p| p.y),
@@ -50,27 +50,28 @@ pub fn write(w: &mut dyn Write, curves: &Curves, options: &[(&str, String)]) -> 
             ("direction", |p| p.direction),
         ];
         for (name, field) in fields {
-            write!(w, ",\"{name}\":[")?;
+            write!(out, ",\"{name}\":[")?;
             for (i, p) in curve.points.iter().enumerate() {
                 let comma = if i == 0 { "" } else { "," };
-                write!(w, "{comma}{}", number(field(p)))?;
+                out.write_all(comma.as_bytes())?;
+                number(out, field(p))?;
             }
-            write!(w, "]")?;
+            write!(out, "]")?;
         }
-        write!(w, "}}")?;
-    }
+        write!(out, "}}")
+    })?;
     writeln!(w, "]}}")
 }
 
 /// How a value is read from a point.
 type Field = fn(&EdgePoint) -> f32;
 
-/// A finite number as JSON writes it; `null` for NaN and infinities, which JSON lacks.
-fn number(v: f32) -> String {
+/// Writes a finite number as JSON does; `null` for NaN and infinities, which JSON lacks.
+fn number(out: &mut Vec<u8>, v: f32) -> io::Result<()> {
     if v.is_finite() {
-        v.to_string()
+        write!(out, "{v}")
     } else {
-        "null".to_string()
+        out.write_all(b"null")
     }
 }
 
@@ -97,8 +98,13 @@ mod tests {
     #[test]
     fn strings_are_escaped_and_non_finite_numbers_are_null() {
         assert_eq!(quoted("a\"b\\c\nd"), r#""a\"b\\c\u000ad""#);
-        assert_eq!(number(f32::NAN), "null");
-        assert_eq!(number(f32::INFINITY), "null");
-        assert_eq!(number(-0.125), "-0.125");
+        let text = |v| {
+            let mut out = Vec::new();
+            number(&mut out, v).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(text(f32::NAN), "null");
+        assert_eq!(text(f32::INFINITY), "null");
+        assert_eq!(text(-0.125), "-0.125");
     }
 }

@@ -11,10 +11,11 @@ pub mod csv;
 pub mod json;
 pub mod svg;
 
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
 
 use image::DynamicImage;
+use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::io::atomic::write_atomically;
@@ -126,15 +127,39 @@ pub struct UnknownCurvesFormat(pub String);
 impl CurvesFormat {
     /// The format named by `path`'s extension (any case).
     pub fn from_path(path: &Path) -> Result<CurvesFormat, UnknownCurvesFormat> {
-        let extension = path
-            .extension()
+        path.extension()
             .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match extension.as_deref() {
-            Some("csv") => Ok(CurvesFormat::Csv),
-            Some("json") => Ok(CurvesFormat::Json),
-            Some("svg") => Ok(CurvesFormat::Svg),
-            _ => Err(UnknownCurvesFormat(one_line(path.display()))),
+            .and_then(CurvesFormat::from_extension)
+            .ok_or_else(|| UnknownCurvesFormat(one_line(path.display())))
+    }
+
+    /// The format of an extension (without the dot, any case).
+    ///
+    /// ```
+    /// use edgegrad::image::curves::CurvesFormat;
+    /// assert_eq!(CurvesFormat::from_extension("Json"), Some(CurvesFormat::Json));
+    /// assert_eq!(CurvesFormat::from_extension("txt"), None);
+    /// ```
+    pub fn from_extension(extension: &str) -> Option<CurvesFormat> {
+        match extension.to_ascii_lowercase().as_str() {
+            "csv" => Some(CurvesFormat::Csv),
+            "json" => Some(CurvesFormat::Json),
+            "svg" => Some(CurvesFormat::Svg),
+            _ => None,
+        }
+    }
+
+    /// The format's extension, lowercase, without the dot.
+    ///
+    /// ```
+    /// use edgegrad::image::curves::CurvesFormat;
+    /// assert_eq!(CurvesFormat::Svg.extension(), "svg");
+    /// ```
+    pub fn extension(self) -> &'static str {
+        match self {
+            CurvesFormat::Csv => "csv",
+            CurvesFormat::Json => "json",
+            CurvesFormat::Svg => "svg",
         }
     }
 }
@@ -147,6 +172,40 @@ pub struct CurvesExtras<'a> {
     pub options: &'a [(&'a str, String)],
     /// The picture drawn under the curves in SVG (embedded as a PNG), if any.
     pub background: Option<&'a DynamicImage>,
+}
+
+/// Curves written by one task of [`write_each`]: enough to share the work, few enough to keep
+/// its text small.
+const CURVES_PER_TASK: usize = 256;
+/// Tasks of [`write_each`] whose text is held at once.
+const TASKS_AT_ONCE: usize = 64;
+
+/// Writes the text `text(id, curve, out)` makes for every curve, in order: tasks of
+/// [`CURVES_PER_TASK`] curves format their text in parallel (numbers to text is most of a
+/// writer's work), a bounded number at a time, and the texts are written one after the other.
+fn write_each(
+    w: &mut dyn Write,
+    curves: &[Curve],
+    text: impl Fn(usize, &Curve, &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    let group = CURVES_PER_TASK * TASKS_AT_ONCE;
+    for (g, curves) in curves.chunks(group).enumerate() {
+        let texts: Vec<io::Result<Vec<u8>>> = curves
+            .par_chunks(CURVES_PER_TASK)
+            .enumerate()
+            .map(|(t, task)| {
+                let mut out = Vec::new();
+                for (i, curve) in task.iter().enumerate() {
+                    text(g * group + t * CURVES_PER_TASK + i, curve, &mut out)?;
+                }
+                Ok(out)
+            })
+            .collect();
+        for t in texts {
+            w.write_all(&t?)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes `curves` to `path` in `format`, atomically (a temporary file renamed when complete).

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use image::DynamicImage;
 
-use super::Curves;
+use super::{write_each, Curves};
 use crate::image::encode::encode_png;
 
 /// The colour and width (in pixels) of the curves' strokes.
@@ -49,15 +49,15 @@ pub fn write(
         )?;
     }
     writeln!(w, "<g {STROKE}>")?;
-    for curve in &curves.curves {
+    write_each(w, &curves.curves, |_, curve, out| {
         let element = if curve.closed { "polygon" } else { "polyline" };
-        write!(w, r#"<{element} points=""#)?;
+        write!(out, r#"<{element} points=""#)?;
         for (i, p) in curve.points.iter().enumerate() {
             let space = if i == 0 { "" } else { " " };
-            write!(w, "{space}{},{}", p.x, p.y)?;
+            write!(out, "{space}{},{}", p.x, p.y)?;
         }
-        writeln!(w, r#""/>"#)?;
-    }
+        writeln!(out, r#""/>"#)
+    })?;
     writeln!(w, "</g>")?;
     writeln!(w, "</svg>")
 }

@@ -136,3 +136,39 @@ fn overlay_of_mismatched_sizes_keeps_the_photo_size_and_never_panics() {
     let empty = RgbImage::new(0, 0);
     assert_eq!(overlay(&empty, large.view()).dimensions(), (0, 0));
 }
+
+#[test]
+fn contours_draw_each_point_in_the_pixel_it_lies_in() {
+    use crate::image::curves::{Curve, EdgePoint};
+    let p = |x, y| EdgePoint {
+        x,
+        y,
+        strength: 1.0,
+        direction: 0.0,
+    };
+    // A steep segment from (4.7, 0.6) to (5.4, 4.4): pixels (5, 1) to (5, 4), all in column 5
+    // (truncated, the first would be drawn in column 4 and row 0).
+    let curve = Curve {
+        points: vec![p(4.7, 0.6), p(5.4, 4.4)],
+        closed: false,
+    };
+    let lone = Curve {
+        points: vec![p(1.6, 5.5)],
+        closed: false,
+    };
+    let curves = Curves {
+        width: 8,
+        height: 7,
+        curves: vec![curve, lone],
+    };
+    let photo = RgbImage::new(8, 7);
+    let pic = contours(&photo, &curves);
+    let drawn = |i: usize| -> Vec<(u32, u32)> {
+        pic.enumerate_pixels()
+            .filter(|(_, _, px)| px.0 == curve_colour(i))
+            .map(|(x, y, _)| (x, y))
+            .collect()
+    };
+    assert_eq!(drawn(0), vec![(5, 1), (5, 2), (5, 3), (5, 4)]);
+    assert_eq!(drawn(1), vec![(2, 6)]);
+}
