@@ -11,7 +11,6 @@
 use arbitrary::Unstructured;
 use edgegrad::detect::edges::steady::SteadyLevels;
 use edgegrad::detect::Picture;
-use edgegrad::image::render::Depth;
 use edgegrad::image::stream::{RowReader, RowStream};
 use edgegrad::image::LoadError;
 use edgegrad::{Detection, Luma, Timings, Wanted};
@@ -74,11 +73,7 @@ fuzz_target!(|data: &[u8]| {
     );
 
     let picture = options.picture();
-    let depth = if options.sixteen {
-        Depth::Sixteen
-    } else {
-        Depth::Eight
-    };
+    let depth = options.depth();
     if let Some(banded) = pipeline.draw(view, picture, depth, t) {
         let full = pipeline.run(view, &picture.wanted(), t);
         let drawn = picture

@@ -15,7 +15,6 @@ use arbitrary::Arbitrary;
 use edgegrad::detect::geometry::{contours, WANTED};
 use edgegrad::detect::Picture;
 use edgegrad::image::curves::{csv, json, svg, Curves};
-use edgegrad::image::render::Depth;
 use edgegrad::image::{load, DecodeLimits, LoadOptions};
 use edgegrad::Timings;
 use edgegrad_fuzz::{check_detection, one_line, scratch_file, split, Options};
@@ -85,11 +84,7 @@ fuzz_target!(|data: &[u8]| {
     let t = &mut Timings::new();
     let detection = pipeline.run(loaded.luma.view(), &wanted, t);
     check_detection(&detection, &wanted, (rows, cols), &config);
-    let depth = if case.options.sixteen {
-        Depth::Sixteen
-    } else {
-        Depth::Eight
-    };
+    let depth = case.options.depth();
     match picture.draw(&detection, loaded.photo.as_ref(), depth) {
         Ok(img) => assert_eq!((img.width(), img.height()), (cols as u32, rows as u32)),
         Err(e) => {

@@ -9,6 +9,7 @@ use arbitrary::{Arbitrary, Result, Unstructured};
 use edgegrad::detect::derivatives::Operator;
 use edgegrad::detect::edges::threshold::Threshold;
 use edgegrad::detect::{EdgeOrder, HysteresisLevels, Picture};
+use edgegrad::image::render::Depth;
 use edgegrad::{DetectConfig, Detection, EdgeRule, Luma, Wanted};
 use ndarray::Array2;
 
@@ -134,6 +135,15 @@ impl Options {
     /// The picture asked for.
     pub fn picture(&self) -> Picture {
         Picture::ALL[usize::from(self.picture) % Picture::ALL.len()]
+    }
+
+    /// The bit depth asked for of the magnitude picture.
+    pub fn depth(&self) -> Depth {
+        if self.sixteen {
+            Depth::Sixteen
+        } else {
+            Depth::Eight
+        }
     }
 }
 
