@@ -45,6 +45,11 @@ impl Drop for Server {
 /// Starts `Xvfb` on a display number it finds free itself (`-displayfd`: it writes the number
 /// once it listens, so parallel tests and other servers never race for one); `None`, having
 /// printed that `test` is skipped, when it cannot be started.
+///
+/// `-noreset`: by default the server resets when its last client disconnects, and a client
+/// connecting during the reset is dropped before it is accepted (`XOpenDisplay failed`). The
+/// tests poll with `xdotool`, each run a client that connects and leaves, while the preview
+/// connects: without the flag the preview now and then failed to open its window under load.
 pub fn start_xvfb(test: &str) -> Option<(Server, String)> {
     let child = Command::new("Xvfb")
         .args([
@@ -55,6 +60,7 @@ pub fn start_xvfb(test: &str) -> Option<(Server, String)> {
             "1280x1024x24",
             "-nolisten",
             "tcp",
+            "-noreset",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
