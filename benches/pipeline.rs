@@ -1,12 +1,14 @@
 //! Speed of the stages of edge detection that exist on their own (smoothing, derivatives,
-//! magnitude) and of the pipeline for each edge rule (whose thresholds, non-maximum suppression
-//! and hysteresis run inside its bands), at 1920x1080 and 4096x4096, on a photo-like 8-bit image
-//! (smooth shading, discs of several contrasts, noise).
+//! magnitude), of the pipeline for each edge rule (whose thresholds, non-maximum suppression
+//! and hysteresis run inside its bands), at 1920x1080 and 4096x4096, and of the edges as
+//! geometry (Canny's edges alone, with their sub-pixel points, and linked into curves) at
+//! 4096x4096, on a photo-like 8-bit image (smooth shading, discs of several contrasts, noise).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use edgegrad::detect::derivatives::{Derivatives, Operator};
 use edgegrad::detect::edges::magnitude;
 use edgegrad::detect::edges::threshold::Threshold;
+use edgegrad::detect::geometry::{trace, WANTED};
 use edgegrad::detect::smoothing::{smooth, GaussianKernel};
 use edgegrad::detect::{DetectConfig, EdgeRule, Wanted};
 use edgegrad::image::LumaView;
@@ -138,5 +140,47 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, pipeline);
+/// Canny's edges alone, with the sub-pixel points fitted in the edge pass, and those points
+/// linked into curves (`detect --canny` and `detect --canny --points`); the same for the
+/// zero crossings of the Laplacian of Gaussian at a given level. In a loop the large buffers
+/// are reused, so this is the computing alone, without the first writes to fresh memory a
+/// single `detect` process pays for.
+fn geometry(c: &mut Criterion) {
+    let mut g = c.benchmark_group("geometry");
+    g.sample_size(10);
+    let (rows, cols) = (4096, 4096);
+    let img = photo_like(rows, cols);
+    let luma = LumaView::U8(img.view());
+    g.throughput(Throughput::Elements((rows * cols) as u64));
+    let id = |name: &str| BenchmarkId::new(name, format!("{cols}x{rows}"));
+    let rules = [
+        ("canny", EdgeRule::Canny(None), Operator::Central),
+        (
+            "log",
+            EdgeRule::Threshold(Threshold::Value(0.01)),
+            Operator::Log,
+        ),
+    ];
+    for (name, rule, operator) in rules {
+        let p = DetectConfig {
+            rule,
+            operator,
+            ..Default::default()
+        }
+        .build()
+        .unwrap();
+        g.bench_function(id(&format!("{name}_edges")), |b| {
+            b.iter(|| p.run(black_box(luma), &Wanted::edges(), &mut Timings::new()))
+        });
+        g.bench_function(id(&format!("{name}_points")), |b| {
+            b.iter(|| p.run(black_box(luma), &WANTED, &mut Timings::new()))
+        });
+        g.bench_function(id(&format!("{name}_curves")), |b| {
+            b.iter(|| trace(&p, black_box(luma), 0.0, &mut Timings::new()).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, stages, pipeline, geometry);
 criterion_main!(benches);
