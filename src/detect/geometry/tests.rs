@@ -96,6 +96,14 @@ fn a_line_at_30_degrees_is_found_within_a_twentieth_of_a_pixel() {
     );
 }
 
+/// The distance of each point to the circle of centre `(cx, cy)` and radius `r`.
+fn circle_errors(points: &[EdgePoint], (cx, cy, r): (f64, f64, f64)) -> Vec<f32> {
+    points
+        .iter()
+        .map(|p| ((p.x as f64 - cx).hypot(p.y as f64 - cy) - r).abs() as f32)
+        .collect()
+}
+
 /// The circle through `points` by Kåsa's algebraic fit: `(cx, cy, r)`.
 fn fit_circle(points: &[EdgePoint]) -> (f64, f64, f64) {
     // Least squares for x² + y² + D x + E y + F = 0, by the normal equations and Cramer's rule.
@@ -147,11 +155,7 @@ fn a_disc_is_one_closed_curve_on_its_circle() {
     );
     let disc = &curves.curves[0];
     assert!(disc.closed);
-    let errors: Vec<f32> = disc
-        .points
-        .iter()
-        .map(|p| ((p.x as f64 - cx).hypot(p.y as f64 - cy) - r).abs() as f32)
-        .collect();
+    let errors = circle_errors(&disc.points, (cx, cy, r));
     assert!(mean(&errors) < 0.05, "mean error {}", mean(&errors));
     assert!(errors.iter().all(|&e| e < 0.15));
     // The curve goes round the whole circle.
@@ -433,11 +437,7 @@ fn log_zero_crossings_of_a_blob_are_one_closed_curve_round_it() {
     assert_eq!(curves.curves.len(), 1);
     let blob = &curves.curves[0];
     assert!(blob.closed);
-    let errors: Vec<f32> = blob
-        .points
-        .iter()
-        .map(|p| ((p.x as f64 - cx).hypot(p.y as f64 - cy) - r).abs() as f32)
-        .collect();
+    let errors = circle_errors(&blob.points, (cx, cy, r));
     // The zero crossing of a disc's Laplacian of Gaussian lies off its edge by about
     // sigma² / 2R (0.16 px here), the way of curved edges.
     assert!(mean(&errors) < 0.25, "mean error {}", mean(&errors));
